@@ -13,6 +13,7 @@
 import { summarizeFieldErrors, validateSpec } from "../spec/allocation.ts";
 import type { Allocations } from "../scheduler/allocations.ts";
 import type { Clock } from "../scheduler/clock.ts";
+import type { StoredAllocation } from "../store/store.ts";
 import { allocationView } from "./allocation_view.ts";
 import { HttpError } from "./http_error.ts";
 import { errorResponse, jsonResponse, readJsonBody } from "./json.ts";
@@ -51,6 +52,13 @@ export function createHandler(deps: HandlerDeps): Handler {
     return allocation;
   };
 
+  const view = (allocation: StoredAllocation) =>
+    allocationView(
+      allocation,
+      allocations.next(allocation.spec.Name),
+      allocations.store.lastRun(allocation.spec.Name),
+    );
+
   const routes: Route[] = [
     {
       path: "/",
@@ -58,7 +66,7 @@ export function createHandler(deps: HandlerDeps): Handler {
         GET: () =>
           jsonResponse(
             200,
-            allocations.list().map((a) => allocationView(a, allocations.next(a.spec.Name))),
+            allocations.list().map(view),
           ),
         POST: async (request) => {
           const body = await readJsonBody(request);

@@ -1,6 +1,7 @@
 /**
  * Allocations: the store and the scheduler kept in step. Creating or updating an allocation
- * commits it to the store and then (re)schedules it; deleting it cancels its future runs.
+ * commits it to the store and then (re)schedules it; deleting it cancels its future runs;
+ * a suspended allocation is kept but not scheduled.
  *
  * @module
  */
@@ -20,11 +21,22 @@ export interface AllocationsDeps {
   clock: Clock;
 }
 
+/** The part of an allocation a run needs, held in memory for cheap access at firing time. */
+export interface LiveAllocation {
+  /** The store's incarnation id. */
+  id: number;
+  /** The specification. */
+  spec: AllocationSpec;
+  /** The parsed schedule. */
+  schedule: CronSchedule;
+}
+
 /** The store and the scheduler, kept in step. */
 export class Allocations {
   #store: AllocationStore;
   #scheduler: Scheduler;
   #clock: Clock;
+  #live = new Map<string, LiveAllocation>();
 
   /** Wraps a store and a scheduler. Call {@linkcode Allocations.load} to schedule what is stored. */
   constructor(deps: AllocationsDeps) {
@@ -33,13 +45,22 @@ export class Allocations {
     this.#clock = deps.clock;
   }
 
-  /** Schedules every stored allocation; returns how many were scheduled. */
-  load(): number {
-    let count = 0;
+  /** The store behind these allocations. */
+  get store(): AllocationStore {
+    return this.#store;
+  }
+
+  /** Schedules every stored allocation; returns the names it could not read. */
+  load(): string[] {
+    const broken: string[] = [];
     for (const allocation of this.#store.list()) {
-      if (this.#schedule(allocation.spec)) count++;
+      try {
+        this.#track(allocation.id, allocation.spec);
+      } catch {
+        broken.push(allocation.spec.Name);
+      }
     }
-    return count;
+    return broken;
   }
 
   /** Every allocation, in creation order. */
@@ -52,16 +73,32 @@ export class Allocations {
     return this.#store.get(name);
   }
 
-  /** Commits `spec`, then schedules it from now on. */
+  /** The in-memory view of `name` used at firing time, or undefined. */
+  live(name: string): LiveAllocation | undefined {
+    return this.#live.get(name);
+  }
+
+  /** Commits `spec`, then schedules it from now on (unless it is suspended). */
   put(spec: AllocationSpec, schedule?: CronSchedule): PutResult {
     const result = this.#store.put(spec, new Date(this.#clock.now()));
-    this.#schedule(spec, schedule);
+    this.#track(result.allocation.id, spec, schedule);
     return result;
+  }
+
+  /** Sets `Suspended` on `name`; returns the updated allocation, or undefined when unknown. */
+  suspend(name: string, suspended: boolean): StoredAllocation | undefined {
+    const current = this.#store.get(name);
+    if (!current) return undefined;
+    const spec = { ...current.spec };
+    if (suspended) spec.Suspended = true;
+    else delete spec.Suspended;
+    return this.put(spec, this.#live.get(name)?.schedule).allocation;
   }
 
   /** Deletes the allocation called `name` and cancels its future runs. */
   delete(name: string): boolean {
     this.#scheduler.delete(name);
+    this.#live.delete(name);
     return this.#store.delete(name);
   }
 
@@ -70,14 +107,11 @@ export class Allocations {
     return this.#scheduler.nextRun(name);
   }
 
-  #schedule(spec: AllocationSpec, schedule?: CronSchedule): boolean {
-    let parsed = schedule;
-    try {
-      parsed ??= parseCron(spec.Cron);
-    } catch {
-      this.#scheduler.delete(spec.Name);
-      return false;
-    }
-    return this.#scheduler.set(spec.Name, parsed) !== null;
+  #track(id: number, spec: AllocationSpec, schedule?: CronSchedule): void {
+    const parsed = schedule ??
+      parseCron(spec.Cron, spec.TimeZone === undefined ? {} : { timeZone: spec.TimeZone });
+    this.#live.set(spec.Name, { id, spec, schedule: parsed });
+    if (spec.Suspended) this.#scheduler.delete(spec.Name);
+    else this.#scheduler.set(spec.Name, parsed);
   }
 }

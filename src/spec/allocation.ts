@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { canonicalSpecKeys, type JsonObject } from "./canonical_keys.ts";
 import { type CronSchedule, parseCron } from "./cron.ts";
+import { parseDuration } from "./duration.ts";
 
 /** What a valid allocation name looks like. */
 export const NAME_PATTERN: RegExp = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
@@ -28,6 +29,12 @@ export interface ContainerSpec {
   NetworkingConfig?: JsonObject;
 }
 
+/** What happens when a run is due while the previous one is still going. */
+export type ConcurrencyPolicy = "Allow" | "Forbid" | "Replace";
+
+/** When the image is pulled before a run. */
+export type PullPolicy = "Always" | "IfNotPresent" | "Never";
+
 /** A validated allocation specification, with canonical keys. */
 export interface AllocationSpec {
   /** The allocation's unique name. */
@@ -36,7 +43,29 @@ export interface AllocationSpec {
   Cron: string;
   /** Docker's create-container options. */
   Container: ContainerSpec;
+  /** The IANA time zone `Cron` is read in; unset means the server's (`TZ`). */
+  TimeZone?: string;
+  /** Overlapping runs: `Allow` (default), `Forbid` (skip) or `Replace` (stop the old one). */
+  ConcurrencyPolicy?: ConcurrencyPolicy;
+  /** The longest a run may take (`90s`, `5m`, `1h30m`); then it is stopped and recorded as `timeout`. */
+  Timeout?: string;
+  /** `Always` (default, as the original), `IfNotPresent` or `Never`. */
+  PullPolicy?: PullPolicy;
+  /** When true the allocation is kept but not scheduled. */
+  Suspended?: boolean;
+  /** How late a missed instant may still run after a restart (`90s`, `5m`); unset means never. */
+  StartingDeadline?: string;
 }
+
+/** The optional scheduling controls, in output order. */
+export const CONTROL_FIELDS = [
+  "TimeZone",
+  "ConcurrencyPolicy",
+  "Timeout",
+  "PullPolicy",
+  "Suspended",
+  "StartingDeadline",
+] as const;
 
 const LABELS_RULE = "Labels must be an object of strings";
 
@@ -45,6 +74,29 @@ const object = (what: string) =>
     error: (issue) =>
       issue.input === undefined ? `${what} is required` : `${what} must be an object`,
   });
+
+function validTimeZone(zone: string): boolean {
+  if (zone === "" || /^[+-]/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function validDuration(text: string): boolean {
+  try {
+    return parseDuration(text) > 0;
+  } catch {
+    return false;
+  }
+}
+
+const durationField = (field: string) =>
+  z.string({ error: `${field} must be a duration such as 90s, 5m or 1h30m` })
+    .refine(validDuration, `${field} must be a positive duration such as 90s, 5m or 1h30m`)
+    .nullish();
 
 const schema = z.object({
   Name: z
@@ -74,6 +126,18 @@ const schema = z.object({
     error: (issue) =>
       issue.input === undefined ? "Config is required" : "Container must be an object",
   }),
+  TimeZone: z.string({ error: "TimeZone must be a string such as Europe/Berlin" })
+    .refine(validTimeZone, "TimeZone must be an IANA time zone such as Europe/Berlin or UTC")
+    .nullish(),
+  ConcurrencyPolicy: z.enum(["Allow", "Forbid", "Replace"], {
+    error: "ConcurrencyPolicy must be Allow, Forbid or Replace",
+  }).nullish(),
+  Timeout: durationField("Timeout"),
+  PullPolicy: z.enum(["Always", "IfNotPresent", "Never"], {
+    error: "PullPolicy must be Always, IfNotPresent or Never",
+  }).nullish(),
+  Suspended: z.boolean({ error: "Suspended must be true or false" }).nullish(),
+  StartingDeadline: durationField("StartingDeadline"),
 });
 
 /** Field paths (`Container.Config.Image`) mapped to what is wrong with them. */
@@ -113,9 +177,10 @@ export function validateSpec(input: unknown, options: ValidateOptions): SpecVali
   }
   let schedule: CronSchedule | undefined;
   const cron = (canonical as JsonObject).Cron;
-  if (typeof cron === "string" && cron !== "") {
+  const zone = (canonical as JsonObject).TimeZone;
+  if (typeof cron === "string" && cron !== "" && !fields.TimeZone) {
     try {
-      schedule = parseCron(cron);
+      schedule = parseCron(cron, typeof zone === "string" ? { timeZone: zone } : {});
       if (schedule.next(options.now) === null) {
         fields.Cron = `Cron "${cron}" never fires after ${options.now.toISOString()}`;
       }
@@ -126,15 +191,21 @@ export function validateSpec(input: unknown, options: ValidateOptions): SpecVali
   if (!result.success || schedule === undefined || Object.keys(fields).length > 0) {
     return { ok: false, fields };
   }
-  return { ok: true, spec: pick(result.data as AllocationSpec), schedule };
+  return { ok: true, spec: pick(result.data), schedule };
 }
 
-/** Keeps only the specification's own fields, in canonical order. */
-function pick(spec: AllocationSpec): AllocationSpec {
-  const container: ContainerSpec = { Config: spec.Container.Config };
-  if (spec.Container.HostConfig) container.HostConfig = spec.Container.HostConfig;
-  if (spec.Container.NetworkingConfig) container.NetworkingConfig = spec.Container.NetworkingConfig;
-  return { Name: spec.Name, Cron: spec.Cron, Container: container };
+/** Keeps only the specification's own fields, in canonical order; null controls mean unset. */
+function pick(parsed: z.infer<typeof schema>): AllocationSpec {
+  const { Config, HostConfig, NetworkingConfig } = parsed.Container;
+  const container: ContainerSpec = { Config: Config as ContainerSpec["Config"] };
+  if (HostConfig) container.HostConfig = HostConfig;
+  if (NetworkingConfig) container.NetworkingConfig = NetworkingConfig;
+  const spec: AllocationSpec = { Name: parsed.Name, Cron: parsed.Cron, Container: container };
+  for (const field of CONTROL_FIELDS) {
+    const value = parsed[field];
+    if (value !== null && value !== undefined) Object.assign(spec, { [field]: value });
+  }
+  return spec;
 }
 
 /** One line summarising field errors: `Cron: syntax error in minute field: '61'; Name: Required`. */

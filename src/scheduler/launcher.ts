@@ -1,0 +1,338 @@
+/**
+ * The launcher: turns due instants into runs. Each instant is recorded in the store before its
+ * container is touched (so an instant never runs twice, even across a crash), then run through
+ * the run pipeline concurrently with every other allocation's runs, applying the allocation's
+ * `ConcurrencyPolicy`, `Timeout` and `PullPolicy`. Events become the allocation's `Logs`; the
+ * outcome becomes its run record.
+ *
+ * @module
+ */
+import {
+  runContainer,
+  type RunDocker,
+  type RunRequest,
+  type RunResult,
+} from "../run/run_container.ts";
+import { formatRunEvent, type RunEvent } from "../run/run_events.ts";
+import type { ContainerSpec } from "../spec/allocation.ts";
+import { formatDuration, parseDuration } from "../spec/duration.ts";
+import { logEntry } from "../store/log_entry.ts";
+import { type NewRun, newRunId, type RunTrigger } from "../store/run_record.ts";
+import type { Allocations, LiveAllocation } from "./allocations.ts";
+import type { Clock } from "./clock.ts";
+
+/** The label carrying the id of the store whose runs a container belongs to. */
+export const INSTANCE_LABEL = "docket.instance";
+/** The label recording whether the user asked for `HostConfig.AutoRemove`. */
+export const AUTO_REMOVE_LABEL = "docket.auto-remove";
+
+/** Runs one container; {@linkcode runContainer} unless a test injects another. */
+export type RunFunction = (docker: RunDocker, request: RunRequest) => Promise<RunResult>;
+
+/** What the launcher needs. */
+export interface LauncherDeps {
+  /** The allocations (store and scheduler). */
+  allocations: Allocations;
+  /** The Docker Engine. */
+  docker: RunDocker;
+  /** The clock. */
+  clock: Clock;
+  /** Runs one container. @default {runContainer} */
+  run?: RunFunction;
+  /** Where one line per finished run goes. @default {console.error} */
+  log?: (line: string) => void;
+  /** Grace period before a stopped container is killed, in seconds. @default {10} */
+  stopGraceSeconds?: number;
+}
+
+/** Why a manual run could not be started. */
+export class LaunchError extends Error {
+  /** 404 for an unknown allocation, 409 when its policy forbids another run now. */
+  readonly status: 404 | 409;
+
+  /** Makes the error. */
+  constructor(status: 404 | 409, message: string) {
+    super(message);
+    this.name = "LaunchError";
+    this.status = status;
+  }
+}
+
+interface Flight {
+  id: string;
+  name: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+interface Start {
+  live: LiveAllocation;
+  id: string;
+  trigger: RunTrigger;
+  scheduledAt: string | null;
+}
+
+/** Turns due instants into runs. */
+export class Launcher {
+  #allocations: Allocations;
+  #docker: RunDocker;
+  #clock: Clock;
+  #run: RunFunction;
+  #log: (line: string) => void;
+  #grace: number;
+  #queue: { name: string; instant: Date; trigger: RunTrigger }[] = [];
+  #flushQueued = false;
+  #flights = new Map<string, Flight>();
+
+  /** Makes a launcher; nothing runs until {@linkcode Launcher.due} or {@linkcode Launcher.trigger}. */
+  constructor(deps: LauncherDeps) {
+    this.#allocations = deps.allocations;
+    this.#docker = deps.docker;
+    this.#clock = deps.clock;
+    this.#run = deps.run ?? runContainer;
+    // deno-lint-ignore no-console
+    this.#log = deps.log ?? ((line) => console.error(line));
+    this.#grace = deps.stopGraceSeconds ?? 10;
+  }
+
+  /** How many runs are in flight (for `name`, or in all). */
+  running(name?: string): number {
+    if (name === undefined) return this.#flights.size;
+    let count = 0;
+    for (const flight of this.#flights.values()) if (flight.name === name) count++;
+    return count;
+  }
+
+  /**
+   * The scheduler's due handler: queues the instant; every instant queued in the same tick is
+   * recorded in one transaction, then launched.
+   */
+  due(name: string, instant: Date, trigger: RunTrigger = "schedule"): void {
+    this.#queue.push({ name, instant, trigger });
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  /** Records instants that passed without a run, with the reason. */
+  missed(name: string, instants: Date[], reason: string): void {
+    const live = this.#allocations.live(name);
+    if (!live || instants.length === 0) return;
+    const store = this.#allocations.store;
+    const now = new Date(this.#clock.now());
+    try {
+      store.transaction(() => {
+        for (const instant of instants) {
+          const recorded = store.beginRun(live.id, {
+            Id: newRunId(instant),
+            Allocation: name,
+            Trigger: "schedule",
+            ScheduledAt: instant.toISOString(),
+            Status: "missed",
+            FinishedAt: now.toISOString(),
+            Error: reason,
+          });
+          if (recorded) {
+            store.appendLog(
+              name,
+              live.id,
+              logEntry(now, `Missed: ${instant.toISOString()} (${reason})`),
+            );
+          }
+        }
+      });
+    } catch (error) {
+      this.#log(`docket: Cannot record missed runs of ${name}: ${messageOf(error)}`);
+    }
+  }
+
+  /**
+   * Starts a run of `name` now, whatever its schedule (suspended allocations too); returns its id.
+   *
+   * @throws {LaunchError} 404 for an unknown allocation, 409 when `ConcurrencyPolicy: Forbid` and a run is going
+   */
+  trigger(name: string): string {
+    const live = this.#allocations.live(name);
+    if (!live) throw new LaunchError(404, `Cannot run allocation "${name}": no such name`);
+    const busy = this.#flightsOf(name)[0];
+    if (busy && live.spec.ConcurrencyPolicy === "Forbid") {
+      throw new LaunchError(
+        409,
+        `Cannot run allocation "${name}": run ${busy.id} is still going and its ConcurrencyPolicy is Forbid`,
+      );
+    }
+    const now = new Date(this.#clock.now());
+    const id = newRunId(now);
+    const run: NewRun = {
+      Id: id,
+      Allocation: name,
+      Trigger: "manual",
+      ScheduledAt: null,
+      Status: "running",
+      StartedAt: now.toISOString(),
+    };
+    if (!this.#allocations.store.beginRun(live.id, run)) {
+      throw new LaunchError(404, `Cannot run allocation "${name}": it was deleted`);
+    }
+    this.#start({ live, id, trigger: "manual", scheduledAt: null });
+    return id;
+  }
+
+  /** Waits until run `id` is no longer in flight, or `ms` passed; returns whether it finished. */
+  async wait(id: string, ms: number): Promise<boolean> {
+    const flight = this.#flights.get(id);
+    if (!flight) return true;
+    return await within(flight.done, ms);
+  }
+
+  /** Waits for every run in flight to finish, at most `ms`; returns whether all did. */
+  async drain(ms: number): Promise<boolean> {
+    const all = Promise.all([...this.#flights.values()].map((flight) => flight.done));
+    return await within(all.then(() => {}), ms);
+  }
+
+  #flightsOf(name: string): Flight[] {
+    return [...this.#flights.values()].filter((flight) => flight.name === name);
+  }
+
+  #flush(): void {
+    this.#flushQueued = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    const store = this.#allocations.store;
+    const now = new Date(this.#clock.now());
+    const starts: Start[] = [];
+    try {
+      store.transaction(() => {
+        for (const { name, instant, trigger } of batch) {
+          const live = this.#allocations.live(name);
+          if (!live) continue;
+          const scheduledAt = instant.toISOString();
+          const busy = this.#flightsOf(name)[0];
+          const run: NewRun = {
+            Id: newRunId(now),
+            Allocation: name,
+            Trigger: trigger,
+            ScheduledAt: scheduledAt,
+            Status: "running",
+            StartedAt: now.toISOString(),
+          };
+          if (busy && live.spec.ConcurrencyPolicy === "Forbid") {
+            const reason = `run ${busy.id} was still going (ConcurrencyPolicy Forbid)`;
+            const skipped = { ...run, Status: "skipped" as const, Error: reason };
+            skipped.FinishedAt = now.toISOString();
+            delete skipped.StartedAt;
+            if (store.beginRun(live.id, skipped)) {
+              store.appendLog(name, live.id, logEntry(now, `Skipped: ${scheduledAt}: ${reason}`));
+            }
+            continue;
+          }
+          if (store.beginRun(live.id, run)) starts.push({ live, id: run.Id, trigger, scheduledAt });
+        }
+      });
+    } catch (error) {
+      // Nothing was recorded, so nothing runs: an unrecorded run could run twice after a crash.
+      const names = batch.map((item) => item.name).join(", ");
+      this.#log(`docket: Cannot record runs of ${names}; they do not run: ${messageOf(error)}`);
+      return;
+    }
+    for (const start of starts) this.#start(start);
+  }
+
+  #start(start: Start): void {
+    const { live, id } = start;
+    const name = live.spec.Name;
+    const replaced = live.spec.ConcurrencyPolicy === "Replace" ? this.#flightsOf(name) : [];
+    const controller = new AbortController();
+    const flight: Flight = { id, name, controller, done: Promise.resolve() };
+    this.#flights.set(id, flight);
+    flight.done = this.#execute(start, controller.signal, replaced)
+      .catch((error) =>
+        this.#log(`docket: Cannot finish run ${id} of ${name}: ${messageOf(error)}`)
+      )
+      .finally(() => this.#flights.delete(id));
+  }
+
+  async #execute(start: Start, signal: AbortSignal, replaced: Flight[]): Promise<void> {
+    const { live, id } = start;
+    const name = live.spec.Name;
+    const store = this.#allocations.store;
+    const now = () => new Date(this.#clock.now());
+    const note = (at: Date, text: string) => store.appendLog(name, live.id, logEntry(at, text));
+    for (const old of replaced) {
+      note(now(), `Replacing: run ${old.id} is stopped for run ${id}`);
+      old.controller.abort(new Error(`Cannot finish the run: replaced by run ${id}`));
+    }
+    await Promise.all(replaced.map((old) => old.done));
+
+    const spec = live.spec;
+    const request: RunRequest = {
+      allocation: name,
+      runId: id,
+      container: labelled(spec.Container, store.instanceId),
+      pullPolicy: spec.PullPolicy ?? "Always",
+      stopGraceSeconds: this.#grace,
+      signal,
+      now,
+      onEvent: (event: RunEvent) => {
+        note(event.at, formatRunEvent(event));
+        if (event.type === "created") store.updateRun(id, { ContainerId: event.containerId });
+        if (event.type === "exited") {
+          store.updateRun(id, {
+            ExitCode: event.exitCode,
+            Status: event.exitCode === 0 ? "succeeded" : "failed",
+            FinishedAt: event.at.toISOString(),
+          });
+        }
+      },
+    };
+    if (spec.Timeout !== undefined) request.timeoutMs = parseDuration(spec.Timeout);
+    const result = await this.#run(this.#docker, request);
+    store.updateRun(id, {
+      Status: result.status,
+      ExitCode: result.exitCode ?? null,
+      ContainerId: result.containerId ?? null,
+      Error: result.error ?? null,
+      Output: result.output,
+      FinishedAt: result.finishedAt.toISOString(),
+    });
+    const took = formatDuration(
+      result.finishedAt.getTime() - new Date(this.#clock.now()).getTime(),
+    );
+    void took;
+    const code = result.exitCode === undefined ? "" : `, exit ${result.exitCode}`;
+    const why = result.error ? `: ${result.error}` : "";
+    const at = start.scheduledAt ? ` for ${start.scheduledAt}` : ` (${start.trigger})`;
+    this.#log(`docket: ${name} run ${id}${at}: ${result.status}${code}${why}`);
+  }
+}
+
+/** The user's container options plus docket's own labels, without touching the stored spec. */
+function labelled(container: ContainerSpec, instanceId: string): ContainerSpec {
+  const labels = (container.Config.Labels ?? {}) as Record<string, string>;
+  return {
+    ...container,
+    Config: {
+      ...container.Config,
+      Labels: {
+        ...labels,
+        [INSTANCE_LABEL]: instanceId,
+        [AUTO_REMOVE_LABEL]: String(container.HostConfig?.AutoRemove === true),
+      },
+    },
+  };
+}
+
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

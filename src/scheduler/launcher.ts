@@ -15,7 +15,7 @@ import {
 } from "../run/run_container.ts";
 import { formatRunEvent, type RunEvent } from "../run/run_events.ts";
 import type { ContainerSpec } from "../spec/allocation.ts";
-import { formatDuration, parseDuration } from "../spec/duration.ts";
+import { parseDuration } from "../spec/duration.ts";
 import { logEntry } from "../store/log_entry.ts";
 import { type NewRun, newRunId, type RunTrigger } from "../store/run_record.ts";
 import type { Allocations, LiveAllocation } from "./allocations.ts";

@@ -28,13 +28,12 @@ Deno.test("POST / creates (201) then updates (200), keeping logs and position", 
   assert.deepEqual(list[0].Logs, ["2026-03-10T10:21:00.000+00:00, [started: abc]"]);
 });
 
-Deno.test("GET /:name shows the original's keys plus Next, the next instant in ISO 8601", async () => {
+Deno.test("GET /:name shows the original's keys, the controls with their defaults, Next and LastRun", async () => {
   const api = testApi("2026-03-10T10:20:30.500Z");
   await api.call("POST", "/", fooSpec());
   const response = await api.call("GET", "/foo");
   assert.equal(response.status, 200);
   const body = await response.json();
-  assert.deepEqual(Object.keys(body), ["Name", "Cron", "Container", "Logs", "Next"]);
   assert.deepEqual(body, {
     Name: "foo",
     Cron: "* * * * * *",
@@ -42,9 +41,66 @@ Deno.test("GET /:name shows the original's keys plus Next, the next instant in I
       Config: { Image: "busybox:latest", Cmd: ["echo", "hello world"] },
       HostConfig: { AutoRemove: true },
     },
+    TimeZone: null,
+    ConcurrencyPolicy: "Allow",
+    Timeout: null,
+    PullPolicy: "Always",
+    Suspended: false,
+    StartingDeadline: null,
     Logs: [],
     Next: "2026-03-10T10:21:00.000Z",
+    LastRun: null,
   });
+});
+
+Deno.test("POST / stores the scheduling controls and a fetched allocation posts back unchanged", async () => {
+  const api = testApi("2026-03-10T10:20:30Z");
+  const controls = {
+    TimeZone: "Europe/Berlin",
+    ConcurrencyPolicy: "Forbid",
+    Timeout: "90s",
+    PullPolicy: "IfNotPresent",
+    Suspended: false,
+    StartingDeadline: "5m",
+  };
+  assert.equal(
+    (await api.call("POST", "/", fooSpec({ Cron: "0 12 * * *", ...controls }))).status,
+    201,
+  );
+  const fetched = await (await api.call("GET", "/foo")).json();
+  assert.deepEqual({ ...fetched, Logs: undefined, Next: undefined, LastRun: undefined }, {
+    ...fooSpec({ Cron: "0 12 * * *" }),
+    ...controls,
+    Logs: undefined,
+    Next: undefined,
+    LastRun: undefined,
+  });
+  // 12:00 in Berlin is 11:00Z in March (CET).
+  assert.equal(fetched.Next, "2026-03-10T11:00:00.000Z");
+  assert.equal((await api.call("POST", "/", fetched)).status, 200);
+  assert.deepEqual(await (await api.call("GET", "/foo")).json(), fetched);
+});
+
+Deno.test("POST / refuses bad scheduling controls with a 422 naming the field", async () => {
+  const api = testApi();
+  const cases: [Record<string, unknown>, string, RegExp][] = [
+    [{ TimeZone: "Mars/Olympus" }, "TimeZone", /IANA time zone/],
+    [{ TimeZone: 5 }, "TimeZone", /TimeZone must be a string/],
+    [{ ConcurrencyPolicy: "Sometimes" }, "ConcurrencyPolicy", /Allow, Forbid or Replace/],
+    [{ Timeout: "soon" }, "Timeout", /duration such as 90s/],
+    [{ Timeout: "0s" }, "Timeout", /positive duration/],
+    [{ PullPolicy: "always" }, "PullPolicy", /Always, IfNotPresent or Never/],
+    [{ Suspended: "yes" }, "Suspended", /true or false/],
+    [{ StartingDeadline: "-5m" }, "StartingDeadline", /duration/],
+  ];
+  for (const [controls, field, message] of cases) {
+    const response = await api.call("POST", "/", fooSpec(controls));
+    assert.equal(response.status, 422, JSON.stringify(controls));
+    const json = await response.json();
+    assert.deepEqual(Object.keys(json.fields), [field]);
+    assert.match(json.fields[field], message);
+  }
+  assert.equal(api.store.list().length, 0);
 });
 
 Deno.test("POST / accepts keys in any case and stores them canonically", async () => {

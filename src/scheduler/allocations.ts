@@ -50,12 +50,15 @@ export class Allocations {
     return this.#store;
   }
 
-  /** Schedules every stored allocation; returns the names it could not read. */
-  load(): string[] {
+  /**
+   * Schedules every stored allocation from instants strictly after `after` (default: now);
+   * returns the names it could not read.
+   */
+  load(after?: Date): string[] {
     const broken: string[] = [];
     for (const allocation of this.#store.list()) {
       try {
-        this.#track(allocation.id, allocation.spec);
+        this.#track(allocation.id, allocation.spec, undefined, after);
       } catch {
         broken.push(allocation.spec.Name);
       }
@@ -107,11 +110,11 @@ export class Allocations {
     return this.#scheduler.nextRun(name);
   }
 
-  #track(id: number, spec: AllocationSpec, schedule?: CronSchedule): void {
+  #track(id: number, spec: AllocationSpec, schedule?: CronSchedule, after?: Date): void {
     const parsed = schedule ??
       parseCron(spec.Cron, spec.TimeZone === undefined ? {} : { timeZone: spec.TimeZone });
     this.#live.set(spec.Name, { id, spec, schedule: parsed });
     if (spec.Suspended) this.#scheduler.delete(spec.Name);
-    else this.#scheduler.set(spec.Name, parsed);
+    else this.#scheduler.set(spec.Name, parsed, after);
   }
 }

@@ -17,7 +17,8 @@ import { formatRunEvent, type RunEvent } from "../run/run_events.ts";
 import type { ContainerSpec } from "../spec/allocation.ts";
 import { parseDuration } from "../spec/duration.ts";
 import { logEntry } from "../store/log_entry.ts";
-import { type NewRun, newRunId, type RunTrigger } from "../store/run_record.ts";
+import { type NewRun, newRunId, type RunRecord, type RunTrigger } from "../store/run_record.ts";
+import { type AdoptDocker, followContainer, type FollowOptions } from "./adopt.ts";
 import type { Allocations, LiveAllocation } from "./allocations.ts";
 import type { Clock } from "./clock.ts";
 
@@ -25,6 +26,9 @@ import type { Clock } from "./clock.ts";
 export const INSTANCE_LABEL = "docket.instance";
 /** The label recording whether the user asked for `HostConfig.AutoRemove`. */
 export const AUTO_REMOVE_LABEL = "docket.auto-remove";
+
+/** The Docker calls the launcher makes: running containers and following adopted ones. */
+export type LauncherDocker = RunDocker & AdoptDocker;
 
 /** Runs one container; {@linkcode runContainer} unless a test injects another. */
 export type RunFunction = (docker: RunDocker, request: RunRequest) => Promise<RunResult>;
@@ -34,7 +38,7 @@ export interface LauncherDeps {
   /** The allocations (store and scheduler). */
   allocations: Allocations;
   /** The Docker Engine. */
-  docker: RunDocker;
+  docker: LauncherDocker;
   /** The clock. */
   clock: Clock;
   /** Runs one container. @default {runContainer} */
@@ -75,7 +79,7 @@ interface Start {
 /** Turns due instants into runs. */
 export class Launcher {
   #allocations: Allocations;
-  #docker: RunDocker;
+  #docker: LauncherDocker;
   #clock: Clock;
   #run: RunFunction;
   #log: (line: string) => void;
@@ -239,14 +243,48 @@ export class Launcher {
     for (const start of starts) this.#start(start);
   }
 
+  /**
+   * Takes over a run a previous process started whose container is still running: follows it
+   * to its end (enforcing what is left of its `Timeout`) and completes its record.
+   */
+  adopt(run: RunRecord, containerId: string, autoRemove: boolean): void {
+    const live = this.#allocations.live(run.Allocation);
+    if (!live) return;
+    const store = this.#allocations.store;
+    const now = () => new Date(this.#clock.now());
+    this.#fly(run.Id, run.Allocation, async (signal) => {
+      store.appendLog(
+        run.Allocation,
+        live.id,
+        logEntry(now(), `Adopted: run ${run.Id} (container ${containerId}) after a restart`),
+      );
+      const options: FollowOptions = {
+        autoRemove,
+        stopGraceSeconds: this.#grace,
+        signal,
+        now,
+      };
+      if (live.spec.Timeout !== undefined && run.StartedAt !== null) {
+        options.remainingMs = Date.parse(run.StartedAt) + parseDuration(live.spec.Timeout) -
+          this.#clock.now();
+      }
+      const result = await followContainer(this.#docker, containerId, options);
+      this.#finish(live, run.Id, result, ` (adopted)`);
+    });
+  }
+
   #start(start: Start): void {
     const { live, id } = start;
     const name = live.spec.Name;
     const replaced = live.spec.ConcurrencyPolicy === "Replace" ? this.#flightsOf(name) : [];
+    this.#fly(id, name, (signal) => this.#execute(start, signal, replaced));
+  }
+
+  #fly(id: string, name: string, body: (signal: AbortSignal) => Promise<void>): void {
     const controller = new AbortController();
     const flight: Flight = { id, name, controller, done: Promise.resolve() };
     this.#flights.set(id, flight);
-    flight.done = this.#execute(start, controller.signal, replaced)
+    flight.done = body(controller.signal)
       .catch((error) =>
         this.#log(`docket: Cannot finish run ${id} of ${name}: ${messageOf(error)}`)
       )
@@ -288,7 +326,13 @@ export class Launcher {
     };
     if (spec.Timeout !== undefined) request.timeoutMs = parseDuration(spec.Timeout);
     const result = await this.#run(this.#docker, request);
-    store.updateRun(id, {
+    const at = start.scheduledAt ? ` for ${start.scheduledAt}` : ` (${start.trigger})`;
+    this.#finish(live, id, result, at);
+  }
+
+  /** Completes a run record and writes the server's one line about it. */
+  #finish(live: LiveAllocation, id: string, result: RunResult, what: string): void {
+    this.#allocations.store.updateRun(id, {
       Status: result.status,
       ExitCode: result.exitCode ?? null,
       ContainerId: result.containerId ?? null,
@@ -296,14 +340,9 @@ export class Launcher {
       Output: result.output,
       FinishedAt: result.finishedAt.toISOString(),
     });
-    const took = formatDuration(
-      result.finishedAt.getTime() - new Date(this.#clock.now()).getTime(),
-    );
-    void took;
     const code = result.exitCode === undefined ? "" : `, exit ${result.exitCode}`;
     const why = result.error ? `: ${result.error}` : "";
-    const at = start.scheduledAt ? ` for ${start.scheduledAt}` : ` (${start.trigger})`;
-    this.#log(`docket: ${name} run ${id}${at}: ${result.status}${code}${why}`);
+    this.#log(`docket: ${live.spec.Name} run ${id}${what}: ${result.status}${code}${why}`);
   }
 }
 

@@ -75,15 +75,16 @@ export class Scheduler {
   }
 
   /**
-   * Adds or replaces the schedule called `name`; its next instant is computed from now.
+   * Adds or replaces the schedule called `name`; its next instant is the first strictly after
+   * `after` (default: now), so a caller that has accounted for every instant up to `after`
+   * leaves no gap.
    * Returns that instant, or null when the schedule never fires again.
    */
-  set(name: string, schedule: Schedule): Date | null {
+  set(name: string, schedule: Schedule, after?: Date): Date | null {
     const previous = this.#jobs.get(name);
     if (previous?.entry) this.#stale++;
-    const now = this.#clock.now();
-    // Strictly after now, and never an instant this name already fired.
-    const from = Math.max(now, previous?.lastFired ?? -Infinity);
+    // Strictly after now (or `after`), and never an instant this name already fired.
+    const from = Math.max(after?.getTime() ?? this.#clock.now(), previous?.lastFired ?? -Infinity);
     const job: Job = { schedule, entry: undefined, lastFired: previous?.lastFired ?? -Infinity };
     this.#jobs.set(name, job);
     const next = schedule.next(new Date(from));

@@ -118,16 +118,20 @@ export class Launcher {
     queueMicrotask(() => this.#flush());
   }
 
-  /** Records instants that passed without a run, with the reason. */
-  missed(name: string, instants: Date[], reason: string): void {
+  /**
+   * Records instants that passed without a run, with the reason, and one log entry saying so.
+   * `unrecorded` counts further, older instants that are only summarised.
+   */
+  missed(name: string, instants: Date[], reason: string, unrecorded = 0): void {
     const live = this.#allocations.live(name);
-    if (!live || instants.length === 0) return;
+    if (!live || instants.length + unrecorded === 0) return;
     const store = this.#allocations.store;
     const now = new Date(this.#clock.now());
     try {
       store.transaction(() => {
+        let recorded: Date[] = [];
         for (const instant of instants) {
-          const recorded = store.beginRun(live.id, {
+          const run: NewRun = {
             Id: newRunId(instant),
             Allocation: name,
             Trigger: "schedule",
@@ -135,15 +139,20 @@ export class Launcher {
             Status: "missed",
             FinishedAt: now.toISOString(),
             Error: reason,
-          });
-          if (recorded) {
-            store.appendLog(
-              name,
-              live.id,
-              logEntry(now, `Missed: ${instant.toISOString()} (${reason})`),
-            );
-          }
+          };
+          if (store.beginRun(live.id, run)) recorded = [...recorded, instant];
         }
+        const count = recorded.length + unrecorded;
+        if (count === 0) return;
+        const first = recorded[0]?.toISOString();
+        const last = recorded.at(-1)?.toISOString();
+        const what = count === 1 && first
+          ? first
+          : `${count} instants${
+            unrecorded > 0 ? ` (the newest ${recorded.length} recorded as runs)` : ""
+          }` +
+            (first && last ? ` up to ${last}` : "");
+        store.appendLog(name, live.id, logEntry(now, `Missed: ${what} (${reason})`));
       });
     } catch (error) {
       this.#log(`docket: Cannot record missed runs of ${name}: ${messageOf(error)}`);

@@ -173,19 +173,7 @@ export function catchUp(deps: RecoveryDeps, upTo: Date): CatchUpReport {
       );
       report.late++;
     }
-    if (total > newest.length) {
-      store.appendLog(
-        name,
-        live.id,
-        logEntry(
-          upTo,
-          `Missed: ${
-            total - newest.length
-          } earlier instants while docket was down (not recorded one by one)`,
-        ),
-      );
-    }
-    launcher.missed(name, missed, DOWN_REASON);
+    launcher.missed(name, missed, DOWN_REASON, total - newest.length);
     report.missed += missed.length;
   }
   return report;

@@ -90,6 +90,8 @@ export async function runServer(options: ServerOptions, deps: ServerDeps = {}): 
   Deno.addSignalListener("SIGTERM", onTerm);
   deps.signal?.addEventListener("abort", () => shutdown.resolve("shutdown request"));
 
+  // Runs the previous process left running, read before this one can start any.
+  const leftRunning = store.runningRuns();
   const handler = createHandler({ allocations, runs: launcher, clock, logError: log });
   const server = serveApi(handler, {
     hostname: options.hostname,
@@ -113,7 +115,7 @@ export async function runServer(options: ServerOptions, deps: ServerDeps = {}): 
     try {
       const version = await docker.apiVersion();
       log(`docket: Docker engine at ${describe(docker)} speaks API ${version}`);
-      const report = await reconcileRuns(recovery);
+      const report = await reconcileRuns(recovery, leftRunning);
       const total = report.adopted + report.collected + report.failed + report.removed;
       if (total > 0) {
         log(

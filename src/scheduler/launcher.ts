@@ -99,6 +99,11 @@ export class Launcher {
     this.#grace = deps.stopGraceSeconds ?? 10;
   }
 
+  /** Whether run `id` is in flight in this process. */
+  has(id: string): boolean {
+    return this.#flights.has(id);
+  }
+
   /** How many runs are in flight (for `name`, or in all). */
   running(name?: string): number {
     if (name === undefined) return this.#flights.size;

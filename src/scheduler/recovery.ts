@@ -16,6 +16,7 @@ import { type CollectDocker, collectExited } from "../run/collect_exited.ts";
 import { RUN_LABEL } from "../run/run_container.ts";
 import { parseDuration } from "../spec/duration.ts";
 import { logEntry } from "../store/log_entry.ts";
+import type { RunRecord } from "../store/run_record.ts";
 import type { Allocations } from "./allocations.ts";
 import type { Clock } from "./clock.ts";
 import { AUTO_REMOVE_LABEL, INSTANCE_LABEL, type Launcher } from "./launcher.ts";
@@ -49,11 +50,15 @@ export interface ReconcileReport {
 }
 
 /**
- * Matches every `running` run record with its container.
+ * Matches run records a previous process left `running` with their containers. Pass the records
+ * as read before this process started any run of its own (`store.runningRuns()` at start).
  *
  * @throws {Error} when the engine cannot be asked (the records stay `running`; try again later)
  */
-export async function reconcileRuns(deps: RecoveryDeps): Promise<ReconcileReport> {
+export async function reconcileRuns(
+  deps: RecoveryDeps,
+  running: readonly RunRecord[],
+): Promise<ReconcileReport> {
   const { allocations, launcher, docker, clock } = deps;
   const store = allocations.store;
   const report: ReconcileReport = { collected: 0, adopted: 0, failed: 0, removed: 0 };
@@ -63,8 +68,10 @@ export async function reconcileRuns(deps: RecoveryDeps): Promise<ReconcileReport
   });
   const byRun = new Map(containers.map((c) => [c.Labels?.[RUN_LABEL] ?? "", c]));
   const now = () => new Date(clock.now());
-  const running = store.runningRuns();
   for (const run of running) {
+    if (launcher.has(run.Id) || store.getRun(run.Allocation, run.Id)?.Status !== "running") {
+      continue;
+    }
     const live = allocations.live(run.Allocation);
     const note = (text: string) =>
       live && store.appendLog(run.Allocation, live.id, logEntry(now(), text));

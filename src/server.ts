@@ -72,14 +72,13 @@ export async function runServer(options: ServerOptions, deps: ServerDeps = {}): 
     throw new Error(`Cannot start docket: ${messageOf(error)}`, { cause: error });
   }
 
-  let launcher: Launcher | undefined;
   const scheduler = new Scheduler({
     clock,
-    onDue: (name, instant) => launcher?.due(name, instant),
-    onMissed: (name, instants) => launcher?.missed(name, instants, BEHIND_REASON),
+    onDue: (name, instant) => launcher.due(name, instant),
+    onMissed: (name, instants) => launcher.missed(name, instants, BEHIND_REASON),
   });
   const allocations = new Allocations({ store, scheduler, clock });
-  launcher = new Launcher({ allocations, docker, clock, log });
+  const launcher: Launcher = new Launcher({ allocations, docker, clock, log });
   const recovery: RecoveryDeps = { allocations, launcher, docker, clock };
 
   const shutdown = Promise.withResolvers<string>();

@@ -1,12 +1,14 @@
 /**
  * A small typed client of docket's HTTP API, as the CLI uses it: list, get, put and delete
- * allocations, with a timeout and errors that read well on a terminal.
+ * allocations, read their run records, start, suspend and resume them, with a timeout and errors
+ * that read well on a terminal.
  *
  * @module
  */
 import type { AllocationView } from "../http/allocation_view.ts";
 import type { AllocationSpec, FieldErrors } from "../spec/allocation.ts";
 import { summarizeFieldErrors } from "../spec/allocation.ts";
+import type { RunRecord, RunSummary } from "../store/run_record.ts";
 
 /** Where the CLI looks for docket when neither `--host` nor `DOCKET_HOST` says. */
 export const DEFAULT_HOST = "http://localhost:3000";
@@ -28,6 +30,16 @@ export interface ApiClientOptions {
 export interface PutResult {
   /** True when the allocation was created, false when an existing one was updated. */
   created: boolean;
+}
+
+/** Options for {@linkcode ApiClient.run}. */
+export interface GetRunOptions {
+  /**
+   * Long-poll: have the server wait up to this many milliseconds for the run to end before it
+   * answers (`?wait=`, capped at 5 minutes by the server). The request may then take this long on
+   * top of the client's own timeout.
+   */
+  waitMs?: number;
 }
 
 /** Options for {@linkcode ApiError}. */
@@ -148,7 +160,7 @@ export class ApiClient {
   /** Creates or updates the allocation `spec.Name`. */
   async put(spec: AllocationSpec): Promise<PutResult> {
     const url = this.urlOf();
-    const answer = await this.#send("POST", url, JSON.stringify(spec));
+    const answer = await this.#send("POST", url, { body: JSON.stringify(spec) });
     if (!isObject(answer) || typeof answer.created !== "boolean") {
       throw this.#badAnswer("POST", url, 'expected {"created": true or false}');
     }
@@ -160,10 +172,82 @@ export class ApiClient {
     await this.#send("DELETE", this.urlOf(checkName(name, "delete")));
   }
 
-  async #send(method: string, url: string, body?: string): Promise<unknown> {
+  /**
+   * The run records of `name`, newest first, without their output; at most `limit` of them.
+   *
+   * @throws {RangeError} when `limit` is not a positive whole number
+   */
+  async runs(name: string, limit?: number): Promise<RunSummary[]> {
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1)) {
+      throw new RangeError(`Cannot list runs: limit must be a positive integer, got ${limit}`);
+    }
+    const query = limit === undefined ? "" : `?limit=${limit}`;
+    const url = `${this.urlOf(checkName(name, "list runs of"))}/runs${query}`;
+    const answer = await this.#send("GET", url);
+    if (!Array.isArray(answer)) throw this.#badAnswer("GET", url, "expected a list of runs");
+    return answer as RunSummary[];
+  }
+
+  /**
+   * Run `id` of `name`, with its output. With `waitMs`, the server first waits (at most that
+   * long) for the run to end: the answer may still be a run whose `Status` is `running`.
+   *
+   * @example
+   * ```ts ignore
+   * const run = await client.run("foo", id, { waitMs: 30_000 });
+   * ```
+   */
+  async run(name: string, id: string, options: GetRunOptions = {}): Promise<RunRecord> {
+    const base = this.urlOf(checkName(name, "get a run of"));
+    if (id === "") {
+      throw new ApiError(`Cannot get a run of allocation "${name}": the run id is empty`);
+    }
+    const waitMs = options.waitMs === undefined ? undefined : Math.max(0, options.waitMs);
+    const query = waitMs === undefined ? "" : `?wait=${formatWait(waitMs)}`;
+    const url = `${base}/runs/${encodeURIComponent(id)}${query}`;
+    const answer = await this.#send("GET", url, {
+      timeoutMs: this.#timeoutMs + (waitMs ?? 0),
+    });
+    if (!isObject(answer) || typeof answer.Id !== "string" || typeof answer.Status !== "string") {
+      throw this.#badAnswer("GET", url, "expected a run record");
+    }
+    const record = answer as unknown as RunRecord;
+    return { ...record, Output: typeof record.Output === "string" ? record.Output : "" };
+  }
+
+  /** Starts a run of `name` now, whatever its schedule; returns the new run's id. */
+  async trigger(name: string): Promise<string> {
+    const url = `${this.urlOf(checkName(name, "run"))}/run`;
+    const answer = await this.#send("POST", url);
+    if (!isObject(answer) || typeof answer.Id !== "string" || answer.Id === "") {
+      throw this.#badAnswer("POST", url, 'expected {"Id": "<run id>"}');
+    }
+    return answer.Id;
+  }
+
+  /** Stops scheduling `name` (runs in flight go on); returns the allocation as it now is. */
+  async suspend(name: string): Promise<AllocationView> {
+    return await this.#control(name, "suspend");
+  }
+
+  /** Schedules `name` again after {@linkcode ApiClient.suspend}; returns the allocation. */
+  async resume(name: string): Promise<AllocationView> {
+    return await this.#control(name, "resume");
+  }
+
+  async #control(name: string, verb: "suspend" | "resume"): Promise<AllocationView> {
+    const url = `${this.urlOf(checkName(name, verb))}/${verb}`;
+    const answer = await this.#send("POST", url);
+    if (!isObject(answer)) throw this.#badAnswer("POST", url, "expected an allocation");
+    return answer as unknown as AllocationView;
+  }
+
+  async #send(method: string, url: string, options: SendOptions = {}): Promise<unknown> {
+    const { body } = options;
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     this.#onRequest?.(method, url);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     try {
@@ -179,7 +263,7 @@ export class ApiClient {
         text = await response.text();
       } catch (error) {
         const detail = controller.signal.aborted
-          ? `no answer within ${formatSeconds(this.#timeoutMs)}`
+          ? `no answer within ${formatSeconds(timeoutMs)}`
           : describeFetchError(error);
         throw new ApiError(`Cannot reach docket at ${this.baseUrl}: ${detail}`, {
           cause: error,
@@ -198,6 +282,13 @@ export class ApiClient {
   #badAnswer(method: string, url: string, detail: string): ApiError {
     return new ApiError(`Cannot read docket's answer to ${method} ${url}: ${detail}`, { detail });
   }
+}
+
+interface SendOptions {
+  /** The JSON body. */
+  body?: string;
+  /** This request's timeout, in milliseconds. @default {the client's} */
+  timeoutMs?: number;
 }
 
 function checkName(name: string, verb: string): string {
@@ -261,6 +352,12 @@ function parseJson(text: string): unknown {
 function snippet(text: string): string {
   const line = text.trim().replace(/\s+/g, " ");
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/** A `?wait=` value the server's duration parser reads: `30s`, `1500ms`. */
+function formatWait(ms: number): string {
+  const whole = Math.ceil(ms);
+  return whole % 1000 === 0 ? `${whole / 1000}s` : `${whole}ms`;
 }
 
 function formatSeconds(ms: number): string {

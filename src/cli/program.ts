@@ -1,7 +1,8 @@
 /**
- * The `docket` command line: commander wiring for `server`, `push`, `list`, `get`, `delete` and
- * `next`, with every dependency (server start, fetch, output, environment, clock, files) injected
- * so that the whole CLI runs in-process in tests.
+ * The `docket` command line: commander wiring for `server`, `push`, `list`, `get`, `delete`,
+ * `next`, and the run commands of `run_commands.ts` (`runs`, `logs`, `run`, `suspend`, `resume`),
+ * with every dependency (server start, fetch, output, environment, clocks, files) injected so that
+ * the whole CLI runs in-process in tests.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import { CliError } from "./cli_error.ts";
 import { DEFAULT_COUNT, nextFireTimes, parseInstant } from "./next.ts";
 import { formatJson, type Writer } from "./output.ts";
 import { DEFAULT_FILE, pushFile } from "./push.ts";
+import { addRunCommands } from "./run_commands.ts";
 import { parseDuration } from "../spec/duration.ts";
 import {
   type Env,
@@ -41,8 +43,12 @@ export interface CliDeps {
   readTextFile?: (path: string) => Promise<string>;
   /** The clock. @default {() => new Date()} */
   now?: () => Date;
-  /** How long one API request may take, in milliseconds. @default {30000} */
+  /** How long one API request may take, in milliseconds (long polls: plus their wait). @default {30000} */
   timeoutMs?: number;
+  /** A monotonic clock in milliseconds, for `run --timeout`. @default {() => performance.now()} */
+  monotonic?: () => number;
+  /** Resolves after `ms` milliseconds. @default {a setTimeout} */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const HELP_WIDTH = 100;
@@ -54,17 +60,21 @@ Examples:
   docket list | jq '.[].Name'            list allocations (JSON on stdout)
   docket get foo                         show one allocation, with its logs
   docket delete foo                      delete it
+  docket runs foo --table                its runs, newest first (JSON without --table)
+  docket logs foo                        the output of its newest run
+  docket run foo --wait                  run it now, print its output, exit with its exit code
+  docket suspend foo                     stop scheduling it (docket resume foo to undo)
   docket next "0 9 * * mon-fri"          when a cron expression fires (no server needed)
 
 Environment:
-  DOCKET_HOST   docket's URL for push, list, get and delete (default: ${DEFAULT_HOST})
+  DOCKET_HOST   docket's URL, for all but server and next (default: ${DEFAULT_HOST})
   PORT, HOST    the server's port and interface, when --port and --hostname are not given
   DOCKET_STORE  the server's store, when --store is not given (default: ./docket.db)
   DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION, DOCKER_CONFIG
                 how the server reaches the Docker engine and registries, as for the docker CLI
 
 Request lines (GET …) and errors go to stderr; results go to stdout. Exit status is 0 on success
-and 1 on any error.`;
+and 1 on any error, except run --wait: the container's exit code.`;
 
 const SERVER_HELP = `
 Security: the API has no authentication and can start any container, and a container can be
@@ -241,6 +251,15 @@ export function createProgram(deps: CliDeps): Command {
       await client(flags.host).delete(name);
       stdout(`Deleted ${name}\n`);
     });
+
+  addRunCommands(program, {
+    client,
+    stdout,
+    stderr,
+    monotonic: deps.monotonic ?? (() => performance.now()),
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    hostHelp: HOST_HELP,
+  });
 
   program
     .command("next")

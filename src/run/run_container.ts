@@ -39,7 +39,7 @@ export interface RunRequest {
   runId: string;
   /** The container to create. Never mutated. */
   container: ContainerSpec;
-  /** @default {"Always"} (the original pulled on every run) */
+  /** When to pull the image. @default {"Always"} (the original pulled on every run) */
   pullPolicy?: PullPolicy;
   /** Run deadline in milliseconds: stop (SIGTERM, grace, SIGKILL), remove, status `timeout`. */
   timeoutMs?: number;
@@ -171,7 +171,7 @@ export async function runContainer(docker: RunDocker, request: RunRequest): Prom
     }
   };
   const tail = new OutputTail();
-  const autoRemove = request.container.HostConfig?.AutoRemove === true;
+  const autoRemove = request.container?.HostConfig?.AutoRemove === true;
   const grace = request.stopGraceSeconds ?? 10;
   const stopper = new AbortController();
   let exited = false;
@@ -296,6 +296,7 @@ export async function runContainer(docker: RunDocker, request: RunRequest): Prom
         containerId,
         exitCode,
         durationMs: at.getTime() - startedAt.getTime(),
+        output: tail.text(),
       });
     }
     if (stopper.signal.aborted) {

@@ -62,6 +62,8 @@ export interface ExitedEvent {
   exitCode: number;
   /** From start to exit, in milliseconds. */
   durationMs: number;
+  /** The last 64 KiB of its stdout and stderr, complete at this point. */
+  output: string;
 }
 
 /** Something failed (the run itself, or a step after which it went on, such as removal). */

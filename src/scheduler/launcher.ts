@@ -329,11 +329,14 @@ export class Launcher {
       onEvent: (event: RunEvent) => {
         note(event.at, formatRunEvent(event));
         if (event.type === "created") store.updateRun(id, { ContainerId: event.containerId });
+        // Recorded at once, before an AutoRemove deletes the container: a crash from here on
+        // loses nothing of the run.
         if (event.type === "exited") {
           store.updateRun(id, {
             ExitCode: event.exitCode,
-            Status: event.exitCode === 0 ? "succeeded" : "failed",
+            Output: event.output,
             FinishedAt: event.at.toISOString(),
+            Status: event.exitCode === 0 ? "succeeded" : "failed",
           });
         }
       },

@@ -82,6 +82,16 @@ export async function reconcileRuns(
     };
     const container = byRun.get(run.Id);
     byRun.delete(run.Id);
+    if (!container && run.ExitCode !== null) {
+      // It exited and was removed (AutoRemove); only the output was not recorded.
+      store.updateRun(run.Id, {
+        Status: run.ExitCode === 0 ? "succeeded" : "failed",
+        Error: "docket stopped before recording the output",
+        FinishedAt: now().toISOString(),
+      });
+      report.collected++;
+      continue;
+    }
     if (!container) {
       fail(
         run.ContainerId === null

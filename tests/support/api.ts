@@ -53,6 +53,7 @@ export function succeeded(request: RunRequest, output = "ok\n"): RunResult {
     containerId: `c-${request.runId}`,
     exitCode: 0,
     durationMs: 0,
+    output,
   });
   return {
     status: "succeeded",
@@ -74,17 +75,16 @@ export function testApi(options: TestApiOptions | string = {}): TestApi {
   const logs: string[] = [];
   const run: RunFunction = opts.run ??
     ((_docker, request) => (requests.push(request), Promise.resolve(succeeded(request))));
-  let launcher: Launcher | undefined;
   const scheduler = new Scheduler({
     clock,
     onDue: (name, instant) => {
       fired.push({ name, instant: instant.toISOString() });
-      launcher?.due(name, instant);
+      launcher.due(name, instant);
     },
-    onMissed: (name, instants) => launcher?.missed(name, instants, "docket fell behind"),
+    onMissed: (name, instants) => launcher.missed(name, instants, "docket fell behind"),
   });
   const allocations = new Allocations({ store, scheduler, clock });
-  launcher = new Launcher({
+  const launcher: Launcher = new Launcher({
     allocations,
     clock,
     docker: {} as never,

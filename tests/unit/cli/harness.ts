@@ -5,7 +5,7 @@
  */
 import { type CliDeps, runCli } from "../../../src/cli/program.ts";
 import type { ServerOptions } from "../../../src/cli/server_options.ts";
-import { type TestApi, testApi } from "../../support/api.ts";
+import { type TestApi, testApi, type TestApiOptions } from "../../support/api.ts";
 
 /** The instant the test API's clock and the CLI's clock start at. */
 export const NOW = "2026-03-10T10:20:30.500Z";
@@ -73,13 +73,20 @@ export interface LiveApi {
   host: string;
 }
 
-/** Runs `fn` with a docket API on a free loopback port, then shuts the server down. */
-export async function withApi(fn: (live: LiveApi) => Promise<void>): Promise<void> {
-  const api = testApi(NOW);
+/**
+ * Runs `fn` with a docket API on a free loopback port (its clock at {@linkcode NOW}, other options
+ * as given), then waits for runs in flight and shuts the server down.
+ */
+export async function withApi(
+  fn: (live: LiveApi) => Promise<void>,
+  options: Omit<TestApiOptions, "start"> = {},
+): Promise<void> {
+  const api = testApi({ ...options, start: NOW });
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, api.handler);
   try {
     await fn({ api, host: `http://127.0.0.1:${server.addr.port}` });
   } finally {
+    await api.launcher.drain(1000);
     await server.shutdown();
   }
 }

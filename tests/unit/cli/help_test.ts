@@ -1,7 +1,19 @@
 import assert from "node:assert/strict";
 import { docket, REPO_ROOT } from "./harness.ts";
 
-const COMMANDS = ["server", "push", "list", "get", "delete", "next"];
+const COMMANDS = [
+  "server",
+  "push",
+  "list",
+  "get",
+  "delete",
+  "runs",
+  "logs",
+  "run",
+  "suspend",
+  "resume",
+  "next",
+];
 
 Deno.test("docket --help lists every command on stdout and exits 0", async () => {
   for (const args of [["--help"], [], ["help"]]) {
@@ -12,6 +24,9 @@ Deno.test("docket --help lists every command on stdout and exits 0", async () =>
       assert.match(run.stdout, new RegExp(`^  ${command} `, "m"), `${args}: ${command}`);
     }
     assert.match(run.stdout, /DOCKET_HOST/);
+    for (const example of ["docket runs foo", "docket logs foo", "docket run foo --wait"]) {
+      assert.ok(run.stdout.includes(example), `${args}: ${example}`);
+    }
   }
 });
 
@@ -30,6 +45,11 @@ Deno.test("docket COMMAND --help describes its options", async () => {
     list: ["--host <url>"],
     get: ["<name>", "--host <url>"],
     delete: ["<name>", "--host <url>"],
+    runs: ["<name>", "--limit <n>", "--table", "--host <url>", "Status is one of", "jq"],
+    logs: ["<name>", "[run-id]", "--host <url>", "so that it pipes", "docket logs foo "],
+    run: ["<name>", "--wait", "--timeout <duration>", "--host <url>", "exit code", "Forbid"],
+    suspend: ["<name>", "--host <url>", "docket resume", "docket suspend foo"],
+    resume: ["<name>", "--host <url>", "docket resume foo"],
     next: ["<expression...>", "--count <n>", "--from <instant>", "--tz <zone>", "6 fields"],
   };
   for (const [command, parts] of Object.entries(expected)) {

@@ -15,7 +15,14 @@ Deno.test("formatRunEvent() writes the original docket's texts", () => {
   );
   assert.equal(formatRunEvent({ type: "started", at, containerId: ID }), `started: ${ID}`);
   assert.equal(
-    formatRunEvent({ type: "exited", at, containerId: ID, exitCode: 3, durationMs: 1234 }),
+    formatRunEvent({
+      type: "exited",
+      at,
+      containerId: ID,
+      exitCode: 3,
+      durationMs: 1234,
+      output: "",
+    }),
     `exited: ${ID} code 3 after 1.234s`,
   );
   assert.equal(

@@ -11,25 +11,14 @@ import { parseImageRef } from "../docker/image_ref.ts";
 import type { ContainerCreateBody, WaitResult } from "../docker/types.ts";
 import { OutputTail } from "./output_tail.ts";
 import { readOutput } from "./read_output.ts";
-import { formatDuration, type RunEvent } from "./run_events.ts";
+import type { RunEvent } from "./run_events.ts";
+import type { ContainerSpec, PullPolicy } from "../spec/allocation.ts";
+import { formatDuration } from "../spec/duration.ts";
 
 /** The label carrying the allocation name. */
 export const ALLOCATION_LABEL = "docket.allocation";
 /** The label carrying the run id; the reconciler lists containers by it. */
 export const RUN_LABEL = "docket.run";
-
-/** When to pull the image. */
-export type PullPolicy = "Always" | "IfNotPresent" | "Never";
-
-/** The container part of an allocation, in Docker's create shape. */
-export interface ContainerSpec {
-  /** Config fields (`Image`, `Cmd`, `Env`, `Labels`, `Tty`, …). */
-  Config: Record<string, unknown> & { Image: string };
-  /** Host settings; `AutoRemove: true` makes docket delete the container after collecting it. */
-  HostConfig?: Record<string, unknown>;
-  /** Network endpoints. */
-  NetworkingConfig?: Record<string, unknown>;
-}
 
 /** What to run. */
 export interface RunRequest {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { formatDuration } from "../spec/duration.ts";
 
 /** The image was pulled. */
 export interface PulledEvent {
@@ -119,40 +120,4 @@ export function formatRunEvent(event: RunEvent): string {
     case "error":
       return `Error: ${event.message}`;
   }
-}
-
-/**
- * Formats a duration like Go's `time.Duration.String()`: `0s`, `512ms`, `1.5µs`, `1.234s`, `2m3s`, `1h0m0s`.
- *
- * @param ms The duration in milliseconds (fractions allowed; negative durations get a `-`).
- * @returns The text.
- */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  let ns = Math.round(Math.abs(ms) * 1e6);
-  const sign = ms < 0 && ns > 0 ? "-" : "";
-  if (ns === 0) return "0s";
-  if (ns < 1e9) {
-    if (ns < 1e3) return `${sign}${ns}ns`;
-    if (ns < 1e6) return `${sign}${fraction(ns, 1e3)}µs`;
-    return `${sign}${fraction(ns, 1e6)}ms`;
-  }
-  const hours = Math.floor(ns / 3.6e12);
-  ns -= hours * 3.6e12;
-  const minutes = Math.floor(ns / 6e10);
-  ns -= minutes * 6e10;
-  const seconds = `${fraction(ns, 1e9)}s`;
-  if (hours > 0) return `${sign}${hours}h${minutes}m${seconds}`;
-  if (minutes > 0) return `${sign}${minutes}m${seconds}`;
-  return `${sign}${seconds}`;
-}
-
-/** `value / unit` with up to the unit's precision, trailing zeros trimmed: `1234567, 1e6` → `1.234567`. */
-function fraction(value: number, unit: number): string {
-  const whole = Math.floor(value / unit);
-  const rest = value - whole * unit;
-  if (rest === 0) return String(whole);
-  const digits = String(Math.round(Math.log10(unit)));
-  const padded = String(rest).padStart(Number(digits), "0").replace(/0+$/, "");
-  return `${whole}.${padded}`;
 }

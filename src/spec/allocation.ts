@@ -8,8 +8,8 @@
  * @module
  */
 import { z } from "zod";
-import { canonicalSpecKeys, type JsonObject } from "./canonical_keys.ts";
-import { type CronSchedule, parseCron } from "./cron.ts";
+import { canonicalSpecKeys, CONTROL_FIELDS, type JsonObject } from "./canonical_keys.ts";
+import { type CronSchedule, isTimeZone, parseCron } from "./cron.ts";
 import { parseDuration } from "./duration.ts";
 
 /** What a valid allocation name looks like. */
@@ -57,16 +57,6 @@ export interface AllocationSpec {
   StartingDeadline?: string;
 }
 
-/** The optional scheduling controls, in output order. */
-export const CONTROL_FIELDS = [
-  "TimeZone",
-  "ConcurrencyPolicy",
-  "Timeout",
-  "PullPolicy",
-  "Suspended",
-  "StartingDeadline",
-] as const;
-
 const LABELS_RULE = "Labels must be an object of strings";
 
 const object = (what: string) =>
@@ -74,16 +64,6 @@ const object = (what: string) =>
     error: (issue) =>
       issue.input === undefined ? `${what} is required` : `${what} must be an object`,
   });
-
-function validTimeZone(zone: string): boolean {
-  if (zone === "" || /^[+-]/.test(zone)) return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function validDuration(text: string): boolean {
   try {
@@ -127,7 +107,7 @@ const schema = z.object({
       issue.input === undefined ? "Config is required" : "Container must be an object",
   }),
   TimeZone: z.string({ error: "TimeZone must be a string such as Europe/Berlin" })
-    .refine(validTimeZone, "TimeZone must be an IANA time zone such as Europe/Berlin or UTC")
+    .refine(isTimeZone, "TimeZone must be an IANA time zone such as Europe/Berlin or UTC")
     .nullish(),
   ConcurrencyPolicy: z.enum(["Allow", "Forbid", "Replace"], {
     error: "ConcurrencyPolicy must be Allow, Forbid or Replace",

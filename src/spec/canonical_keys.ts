@@ -12,11 +12,8 @@
  */
 import { CONFIG_FIELDS, HOST_CONFIG_FIELDS, NETWORKING_CONFIG_FIELDS } from "./docker_fields.ts";
 
-/** The keys of an allocation specification, in output order. */
-export const SPEC_FIELDS = [
-  "Name",
-  "Cron",
-  "Container",
+/** The optional scheduling controls of a specification, in output order. */
+export const CONTROL_FIELDS = [
   "TimeZone",
   "ConcurrencyPolicy",
   "Timeout",
@@ -24,6 +21,9 @@ export const SPEC_FIELDS = [
   "Suspended",
   "StartingDeadline",
 ] as const;
+
+/** The keys of an allocation specification, in output order. */
+export const SPEC_FIELDS = ["Name", "Cron", "Container", ...CONTROL_FIELDS] as const;
 
 /** The keys of `Container`. */
 export const CONTAINER_FIELDS = ["Config", "HostConfig", "NetworkingConfig"] as const;

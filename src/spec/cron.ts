@@ -129,16 +129,24 @@ export function parseCron(expression: string, options: ParseCronOptions = {}): C
   };
 }
 
-function checkTimeZone(timeZone: string): void {
-  let known = timeZone !== "" && !/^[+-]/.test(timeZone);
-  if (known) {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone });
-    } catch {
-      known = false;
-    }
+/**
+ * Whether `zone` is an IANA time zone this runtime knows, such as `Europe/Berlin` or `UTC`
+ * (offsets such as `+02:00` are not zones).
+ */
+export function isTimeZone(zone: string): boolean {
+  if (zone === "" || /^[+-]/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
   }
-  if (!known) throw new RangeError(`Cannot use time zone "${timeZone}": unknown IANA time zone`);
+}
+
+function checkTimeZone(timeZone: string): void {
+  if (!isTimeZone(timeZone)) {
+    throw new RangeError(`Cannot use time zone "${timeZone}": unknown IANA time zone`);
+  }
 }
 
 function checkDate(after: Date): void {

@@ -47,29 +47,37 @@ export function parseDuration(text: string): number {
 }
 
 /**
- * Formats milliseconds the way Go prints a `time.Duration`: `1h2m3s`, `1.5s`, `250ms`, `0s`.
+ * Formats a duration like Go's `time.Duration.String()`: `0s`, `512ms`, `1.5µs`, `1.234s`, `2m3s`, `1h0m0s`.
  *
- * @example
- * ```ts
- * formatDuration(5_400_000); // "1h30m0s"
- * ```
+ * @param ms The duration in milliseconds (fractions allowed; negative durations get a `-`).
+ * @returns The text.
  */
 export function formatDuration(ms: number): string {
-  if (ms === 0) return "0s";
-  const sign = ms < 0 ? "-" : "";
-  let rest = Math.abs(ms);
-  if (rest < 1) return `${sign}${trim((rest * 1000).toFixed(3))}µs`;
-  if (rest < 1000) return `${sign}${trim(rest.toFixed(3))}ms`;
-  const hours = Math.floor(rest / 3_600_000);
-  rest -= hours * 3_600_000;
-  const minutes = Math.floor(rest / 60_000);
-  rest -= minutes * 60_000;
-  const seconds = `${trim((rest / 1000).toFixed(3))}s`;
+  if (!Number.isFinite(ms)) return String(ms);
+  let ns = Math.round(Math.abs(ms) * 1e6);
+  const sign = ms < 0 && ns > 0 ? "-" : "";
+  if (ns === 0) return "0s";
+  if (ns < 1e9) {
+    if (ns < 1e3) return `${sign}${ns}ns`;
+    if (ns < 1e6) return `${sign}${fraction(ns, 1e3)}µs`;
+    return `${sign}${fraction(ns, 1e6)}ms`;
+  }
+  const hours = Math.floor(ns / 3.6e12);
+  ns -= hours * 3.6e12;
+  const minutes = Math.floor(ns / 6e10);
+  ns -= minutes * 6e10;
+  const seconds = `${fraction(ns, 1e9)}s`;
   if (hours > 0) return `${sign}${hours}h${minutes}m${seconds}`;
   if (minutes > 0) return `${sign}${minutes}m${seconds}`;
   return `${sign}${seconds}`;
 }
 
-function trim(fixed: string): string {
-  return fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
+/** `value / unit` with up to the unit's precision, trailing zeros trimmed: `1234567, 1e6` → `1.234567`. */
+function fraction(value: number, unit: number): string {
+  const whole = Math.floor(value / unit);
+  const rest = value - whole * unit;
+  if (rest === 0) return String(whole);
+  const digits = String(Math.round(Math.log10(unit)));
+  const padded = String(rest).padStart(Number(digits), "0").replace(/0+$/, "");
+  return `${whole}.${padded}`;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DockerClient } from "../../src/docker/client.ts";
-import { type PullPolicy, runContainer, type RunRequest } from "../../src/run/run_container.ts";
+import { runContainer, type RunRequest } from "../../src/run/run_container.ts";
+import type { PullPolicy } from "../../src/spec/allocation.ts";
 import { formatRunEvent, type RunEvent } from "../../src/run/run_events.ts";
 import { dockerTest } from "../support/engine.ts";
 import { startRegistry } from "../support/registry.ts";

@@ -65,6 +65,24 @@ export function succeeded(request: RunRequest, output = "ok\n"): RunResult {
   };
 }
 
+/** A runner whose runs finish when the test says so (or when their signal aborts). */
+export function heldRunner(): {
+  held: { request: RunRequest; finish: (result?: Partial<RunResult>) => void }[];
+  run: RunFunction;
+} {
+  const held: { request: RunRequest; finish: (result?: Partial<RunResult>) => void }[] = [];
+  const run: RunFunction = (_docker, request) =>
+    new Promise((resolve) => {
+      const finish = (result: Partial<RunResult> = {}) =>
+        resolve({ ...succeeded(request, `out of ${request.runId}\n`), ...result });
+      request.signal?.addEventListener("abort", () => {
+        finish({ status: "error", error: (request.signal?.reason as Error).message });
+      });
+      held.push({ request, finish });
+    });
+  return { held, run };
+}
+
 /** Makes a {@linkcode TestApi}. */
 export function testApi(options: TestApiOptions | string = {}): TestApi {
   const opts = typeof options === "string" ? { start: options } : options;

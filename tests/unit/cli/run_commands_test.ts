@@ -1,23 +1,8 @@
 import assert from "node:assert/strict";
-import type { RunRequest, RunResult } from "../../../src/run/run_container.ts";
+import type { RunResult } from "../../../src/run/run_container.ts";
 import type { RunFunction } from "../../../src/scheduler/launcher.ts";
-import { fooSpec, succeeded, type TestApi } from "../../support/api.ts";
+import { fooSpec, heldRunner, succeeded, type TestApi } from "../../support/api.ts";
 import { docket, withApi } from "./harness.ts";
-
-/** A runner whose runs finish when the test says so (or when their signal aborts). */
-function heldRunner() {
-  const held: { request: RunRequest; finish: (result?: Partial<RunResult>) => void }[] = [];
-  const run: RunFunction = (_docker, request) =>
-    new Promise((resolve) => {
-      const finish = (result: Partial<RunResult> = {}) =>
-        resolve({ ...succeeded(request, `out of ${request.runId}\n`), ...result });
-      request.signal?.addEventListener("abort", () => {
-        finish({ status: "error", error: (request.signal?.reason as Error).message });
-      });
-      held.push({ request, finish });
-    });
-  return { held, run };
-}
 
 /** A runner that ends every run at once with `result` (plus the run's times). */
 function endingWith(result: Omit<RunResult, "finishedAt">): RunFunction {

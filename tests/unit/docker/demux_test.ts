@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
+import { frame } from "../../support/frames.ts";
 import { demultiplex, FrameDecoder, type OutputChunk } from "../../../src/docker/demux.ts";
 
 const encoder = new TextEncoder();
-
-function frame(type: number, text: string): Uint8Array {
-  const payload = encoder.encode(text);
-  const bytes = new Uint8Array(8 + payload.length);
-  bytes[0] = type;
-  new DataView(bytes.buffer).setUint32(4, payload.length, false);
-  bytes.set(payload, 8);
-  return bytes;
-}
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));

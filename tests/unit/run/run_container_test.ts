@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { frame } from "../../support/frames.ts";
 import { DockerError } from "../../../src/docker/errors.ts";
 import type { ContainerCreateBody, WaitResult } from "../../../src/docker/types.ts";
 import {
@@ -8,17 +9,6 @@ import {
   type RunRequest,
 } from "../../../src/run/run_container.ts";
 import { formatRunEvent, type RunEvent } from "../../../src/run/run_events.ts";
-
-const encoder = new TextEncoder();
-
-function frame(type: number, text: string): Uint8Array {
-  const payload = encoder.encode(text);
-  const bytes = new Uint8Array(8 + payload.length);
-  bytes[0] = type;
-  new DataView(bytes.buffer).setUint32(4, payload.length, false);
-  bytes.set(payload, 8);
-  return bytes;
-}
 
 interface FakeOptions {
   imagePresent?: boolean;

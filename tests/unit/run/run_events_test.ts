@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { formatDuration, formatRunEvent } from "../../../src/run/run_events.ts";
+import { formatRunEvent } from "../../../src/run/run_events.ts";
+import { formatDuration } from "../../../src/spec/duration.ts";
 
 const at = new Date("2026-01-01T00:00:00Z");
 const ID = "f8ecd244".repeat(8);

@@ -1,24 +1,7 @@
 import assert from "node:assert/strict";
-import type { RunRequest, RunResult } from "../../../src/run/run_container.ts";
-import type { RunFunction } from "../../../src/scheduler/launcher.ts";
 import { MemoryStore } from "../../../src/store/memory_store.ts";
-import { fooSpec, succeeded, testApi } from "../../support/api.ts";
+import { fooSpec, heldRunner, succeeded, testApi } from "../../support/api.ts";
 import { settle } from "../../support/fake_clock.ts";
-
-/** A runner whose runs finish when the test says so (or when their signal aborts). */
-function heldRunner() {
-  const held: { request: RunRequest; finish: (result?: Partial<RunResult>) => void }[] = [];
-  const run: RunFunction = (_docker, request) =>
-    new Promise((resolve) => {
-      const finish = (result: Partial<RunResult> = {}) =>
-        resolve({ ...succeeded(request, `out of ${request.runId}\n`), ...result });
-      request.signal?.addEventListener("abort", () => {
-        finish({ status: "error", error: (request.signal?.reason as Error).message });
-      });
-      held.push({ request, finish });
-    });
-  return { held, run };
-}
 
 Deno.test("Launcher records the instant before running, then logs events and the outcome", async () => {
   let recordSeen: unknown;

@@ -14,18 +14,14 @@ import {
   type RunResult,
 } from "../run/run_container.ts";
 import { formatRunEvent, type RunEvent } from "../run/run_events.ts";
-import type { ContainerSpec } from "../spec/allocation.ts";
 import { parseDuration } from "../spec/duration.ts";
 import { logEntry } from "../store/log_entry.ts";
 import { type NewRun, newRunId, type RunRecord, type RunTrigger } from "../store/run_record.ts";
 import { type AdoptDocker, followContainer, type FollowOptions } from "./adopt.ts";
+import { labelled } from "./labels.ts";
+import { recordMissed } from "./missed.ts";
 import type { Allocations, LiveAllocation } from "./allocations.ts";
 import type { Clock } from "./clock.ts";
-
-/** The label carrying the id of the store whose runs a container belongs to. */
-export const INSTANCE_LABEL = "docket.instance";
-/** The label recording whether the user asked for `HostConfig.AutoRemove`. */
-export const AUTO_REMOVE_LABEL = "docket.auto-remove";
 
 /** The Docker calls the launcher makes: running containers and following adopted ones. */
 export type LauncherDocker = RunDocker & AdoptDocker;
@@ -130,34 +126,12 @@ export class Launcher {
   missed(name: string, instants: Date[], reason: string, unrecorded = 0): void {
     const live = this.#allocations.live(name);
     if (!live || instants.length + unrecorded === 0) return;
-    const store = this.#allocations.store;
-    const now = new Date(this.#clock.now());
     try {
-      store.transaction(() => {
-        let recorded: Date[] = [];
-        for (const instant of instants) {
-          const run: NewRun = {
-            Id: newRunId(instant),
-            Allocation: name,
-            Trigger: "schedule",
-            ScheduledAt: instant.toISOString(),
-            Status: "missed",
-            FinishedAt: now.toISOString(),
-            Error: reason,
-          };
-          if (store.beginRun(live.id, run)) recorded = [...recorded, instant];
-        }
-        const count = recorded.length + unrecorded;
-        if (count === 0) return;
-        const first = recorded[0]?.toISOString();
-        const last = recorded.at(-1)?.toISOString();
-        const what = count === 1 && first
-          ? first
-          : `${count} instants${
-            unrecorded > 0 ? ` (the newest ${recorded.length} recorded as runs)` : ""
-          }` +
-            (first && last ? ` up to ${last}` : "");
-        store.appendLog(name, live.id, logEntry(now, `Missed: ${what} (${reason})`));
+      recordMissed(this.#allocations.store, live, {
+        instants,
+        reason,
+        unrecorded,
+        now: new Date(this.#clock.now()),
       });
     } catch (error) {
       this.#log(`docket: Cannot record missed runs of ${name}: ${messageOf(error)}`);
@@ -361,22 +335,6 @@ export class Launcher {
     const why = result.error ? `: ${result.error}` : "";
     this.#log(`docket: ${live.spec.Name} run ${id}${what}: ${result.status}${code}${why}`);
   }
-}
-
-/** The user's container options plus docket's own labels, without touching the stored spec. */
-function labelled(container: ContainerSpec, instanceId: string): ContainerSpec {
-  const labels = (container.Config.Labels ?? {}) as Record<string, string>;
-  return {
-    ...container,
-    Config: {
-      ...container.Config,
-      Labels: {
-        ...labels,
-        [INSTANCE_LABEL]: instanceId,
-        [AUTO_REMOVE_LABEL]: String(container.HostConfig?.AutoRemove === true),
-      },
-    },
-  };
 }
 
 async function within(promise: Promise<void>, ms: number): Promise<boolean> {

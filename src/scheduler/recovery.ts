@@ -19,7 +19,8 @@ import { logEntry } from "../store/log_entry.ts";
 import type { RunRecord } from "../store/run_record.ts";
 import type { Allocations } from "./allocations.ts";
 import type { Clock } from "./clock.ts";
-import { AUTO_REMOVE_LABEL, INSTANCE_LABEL, type Launcher } from "./launcher.ts";
+import { AUTO_REMOVE_LABEL, INSTANCE_LABEL } from "./labels.ts";
+import type { Launcher } from "./launcher.ts";
 import type { Schedule } from "./scheduler.ts";
 
 /** The Docker calls reconciliation makes. */

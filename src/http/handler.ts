@@ -133,7 +133,11 @@ export function createHandler(deps: HandlerDeps): Handler {
           }
           return jsonResponse(
             200,
-            store.listRuns(name, limit === null ? undefined : Number(limit)),
+            // A limit beyond what a number holds exactly means "all of them".
+            store.listRuns(
+              name,
+              limit === null ? undefined : Math.min(Number(limit), Number.MAX_SAFE_INTEGER),
+            ),
           );
         },
       },

@@ -9,6 +9,7 @@ import type { DockerClient } from "../docker/client.ts";
 import type { OutputChunk } from "../docker/demux.ts";
 import { parseImageRef } from "../docker/image_ref.ts";
 import type { ContainerCreateBody, WaitResult } from "../docker/types.ts";
+import { clearLongTimeout, setLongTimeout } from "./long_timer.ts";
 import { OutputTail } from "./output_tail.ts";
 import { readOutput } from "./read_output.ts";
 import type { RunEvent } from "./run_events.ts";
@@ -174,7 +175,7 @@ export async function runContainer(docker: RunDocker, request: RunRequest): Prom
   }`;
   const deadline = request.timeoutMs === undefined
     ? undefined
-    : setTimeout(() => requestStop("timeout", timeoutMessage), request.timeoutMs);
+    : setLongTimeout(() => requestStop("timeout", timeoutMessage), request.timeoutMs);
   if (request.signal?.aborted) onCancel();
   const checkStopped = () => {
     if (stopper.signal.aborted) throw stopper.signal.reason;
@@ -310,7 +311,7 @@ export async function runContainer(docker: RunDocker, request: RunRequest): Prom
     }
     return result(stoppedBy?.status ?? "error", messageOf(error));
   } finally {
-    clearTimeout(deadline);
+    clearLongTimeout(deadline);
     request.signal?.removeEventListener("abort", onCancel);
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { DockerClient } from "../docker/client.ts";
 import { type CollectDocker, collectExited } from "../run/collect_exited.ts";
+import { clearLongTimeout, setLongTimeout } from "../run/long_timer.ts";
 import type { RunResult } from "../run/run_container.ts";
 
 /** The Docker calls adoption makes. */
@@ -50,7 +51,7 @@ export async function followContainer(
   const onAbort = () =>
     void stop("error", (options.signal.reason as Error | undefined)?.message ?? "cancelled");
   options.signal.addEventListener("abort", onAbort, { once: true });
-  const timer = options.remainingMs === undefined ? undefined : setTimeout(
+  const timer = options.remainingMs === undefined ? undefined : setLongTimeout(
     () => void stop("timeout", "Cannot finish the run: it exceeded its timeout"),
     Math.max(0, options.remainingMs),
   );
@@ -83,7 +84,7 @@ export async function followContainer(
       finishedAt: options.now(),
     };
   } finally {
-    clearTimeout(timer);
+    clearLongTimeout(timer);
     options.signal.removeEventListener("abort", onAbort);
   }
 }

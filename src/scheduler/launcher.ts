@@ -14,6 +14,8 @@ import {
   type RunResult,
 } from "../run/run_container.ts";
 import { formatRunEvent, type RunEvent } from "../run/run_events.ts";
+import { clearLongTimeout, type LongTimer, setLongTimeout } from "../run/long_timer.ts";
+import type { ContainerSpec } from "../spec/allocation.ts";
 import { parseDuration } from "../spec/duration.ts";
 import { logEntry } from "../store/log_entry.ts";
 import { type NewRun, newRunId, type RunRecord, type RunTrigger } from "../store/run_record.ts";
@@ -248,7 +250,7 @@ export class Launcher {
       );
       const options: FollowOptions = {
         autoRemove,
-        stopGraceSeconds: this.#grace,
+        stopGraceSeconds: stopGrace(live.spec.Container, this.#grace),
         signal,
         now,
       };
@@ -297,20 +299,20 @@ export class Launcher {
       runId: id,
       container: labelled(spec.Container, store.instanceId),
       pullPolicy: spec.PullPolicy ?? "Always",
-      stopGraceSeconds: this.#grace,
+      stopGraceSeconds: stopGrace(spec.Container, this.#grace),
       signal,
       now,
       onEvent: (event: RunEvent) => {
         note(event.at, formatRunEvent(event));
         if (event.type === "created") store.updateRun(id, { ContainerId: event.containerId });
         // Recorded at once, before an AutoRemove deletes the container: a crash from here on
-        // loses nothing of the run.
+        // loses nothing of the run. The status changes once, when the run is over (a timeout or
+        // a replacement decides it after the exit).
         if (event.type === "exited") {
           store.updateRun(id, {
             ExitCode: event.exitCode,
             Output: event.output,
             FinishedAt: event.at.toISOString(),
-            Status: event.exitCode === 0 ? "succeeded" : "failed",
           });
         }
       },
@@ -337,13 +339,21 @@ export class Launcher {
   }
 }
 
+/** The container's own `Config.StopTimeout` (seconds), as Docker uses it, else `fallback`. */
+function stopGrace(container: ContainerSpec, fallback: number): number {
+  const own = container.Config.StopTimeout;
+  return typeof own === "number" && Number.isInteger(own) && own >= 0 ? own : fallback;
+}
+
 async function within(promise: Promise<void>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  let timer: LongTimer | undefined;
+  const timeout = new Promise<false>((
+    resolve,
+  ) => (timer = setLongTimeout(() => resolve(false), ms)));
   try {
     return await Promise.race([promise.then(() => true), timeout]);
   } finally {
-    clearTimeout(timer);
+    clearLongTimeout(timer);
   }
 }
 

@@ -84,11 +84,10 @@ export async function reconcileRuns(
     const container = byRun.get(run.Id);
     byRun.delete(run.Id);
     if (!container && run.ExitCode !== null) {
-      // It exited and was removed (AutoRemove); only the output was not recorded.
+      // It exited (exit code and output were recorded then) and was removed (AutoRemove).
       store.updateRun(run.Id, {
         Status: run.ExitCode === 0 ? "succeeded" : "failed",
-        Error: "docket stopped before recording the output",
-        FinishedAt: now().toISOString(),
+        FinishedAt: run.FinishedAt ?? now().toISOString(),
       });
       report.collected++;
       continue;

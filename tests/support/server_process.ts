@@ -19,19 +19,28 @@ export interface ServerProcess extends AsyncDisposable {
   kill9(): Promise<void>;
   /** Stops the process with SIGTERM and waits for it to exit. */
   stop(): Promise<void>;
+  /** Resolves with the process's exit status once it has exited (and its stderr is read). */
+  exited: Promise<Deno.CommandStatus>;
+}
+
+/** Options of {@linkcode startServerProcess}. */
+export interface ServerProcessOptions {
+  /** Extra environment variables for the process (added to the test's own environment). */
+  env?: Record<string, string>;
 }
 
 /** Starts `docket server --store <store> --port 0` and waits until it listens. */
 export async function startServerProcess(
   store: string,
   args: string[] = [],
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, "server", "--store", store, "--port", "0", ...args],
     stdin: "null",
     stdout: "null",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { ...options.env, NO_COLOR: "1" },
   }).spawn();
   let text = "";
   const listening = Promise.withResolvers<string>();
@@ -69,6 +78,7 @@ export async function startServerProcess(
   const server: ServerProcess = {
     url,
     stderr: () => text,
+    exited: reading.then(() => child.status),
     async json(method, path, body) {
       const response = await fetch(`${url}${path}`, {
         method,

@@ -26,9 +26,14 @@ export function buildQuery(query: Query | undefined): string {
   return text === "" ? "" : `?${text}`;
 }
 
-/** The base URL requests go to: `http://docker` for a socket, `http(s)://host:port/prefix` for TCP. */
+/**
+ * The base URL requests go to: `http://localhost` for a socket (Deno resolves the URL's host
+ * even when the connection goes to a Unix socket, so a made-up name such as `docker` costs a DNS
+ * query per connection, and stalls for seconds where the resolver drops queries), and
+ * `http(s)://host:port/prefix` for TCP.
+ */
 export function baseUrl(endpoint: DockerEndpoint): string {
-  if (endpoint.kind === "unix") return "http://docker";
+  if (endpoint.kind === "unix") return "http://localhost";
   const scheme = endpoint.tls === undefined ? "http" : "https";
   return `${scheme}://${endpoint.hostname}:${endpoint.port}${endpoint.basePath}`;
 }

@@ -78,7 +78,13 @@ export async function runServer(options: ServerOptions, deps: ServerDeps = {}): 
     onMissed: (name, instants) => launcher.missed(name, instants, BEHIND_REASON),
   });
   const allocations = new Allocations({ store, scheduler, clock });
-  const launcher: Launcher = new Launcher({ allocations, docker, clock, log });
+  const launcher: Launcher = new Launcher({
+    allocations,
+    docker,
+    clock,
+    log,
+    maxConcurrentRuns: options.maxConcurrentRuns,
+  });
   const recovery: RecoveryDeps = { allocations, launcher, docker, clock };
 
   const shutdown = Promise.withResolvers<string>();

@@ -17,6 +17,7 @@ import { parseDuration } from "../spec/duration.ts";
 import {
   type Env,
   parseHostname,
+  parseNonNegativeInteger,
   parsePort,
   parsePositiveInteger,
   parseStore,
@@ -192,6 +193,12 @@ export function createProgram(deps: CliDeps): Command {
       "--max-runs <n>",
       `run records kept per allocation (default: ${SERVER_DEFAULTS.maxRuns})`,
       (value) => parsePositiveInteger(value, "--max-runs"),
+    )
+    .option(
+      "--max-concurrent-runs <n>",
+      "runs using the engine at once; later ones wait their turn, 0 for no limit " +
+        `(default: ${SERVER_DEFAULTS.maxConcurrentRuns})`,
+      (value) => parseNonNegativeInteger(value, "--max-concurrent-runs"),
     )
     .option(
       "--shutdown-timeout <duration>",

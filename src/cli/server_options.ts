@@ -18,6 +18,8 @@ export interface ServerOptions {
   maxRuns: number;
   /** How long a shutdown waits for runs in flight, in milliseconds. @default {30000} */
   shutdownTimeoutMs: number;
+  /** How many runs may use the engine at once (0: no limit). @default {100} */
+  maxConcurrentRuns: number;
 }
 
 /** The defaults of {@linkcode ServerOptions}, used when neither a flag nor the environment says. */
@@ -28,6 +30,7 @@ export const SERVER_DEFAULTS: Readonly<ServerOptions> = {
   maxLogs: 100,
   maxRuns: 100,
   shutdownTimeoutMs: 30_000,
+  maxConcurrentRuns: 100,
 };
 
 /** The flags of `docket server`, as given (all optional). */
@@ -44,6 +47,8 @@ export interface ServerFlags {
   maxRuns?: number | undefined;
   /** `--shutdown-timeout`, in milliseconds. */
   shutdownTimeoutMs?: number | undefined;
+  /** `--max-concurrent-runs`. */
+  maxConcurrentRuns?: number | undefined;
 }
 
 /** Read access to environment variables (`Deno.env` fits). */
@@ -76,6 +81,7 @@ export function resolveServerOptions(flags: ServerFlags, env: Env): ServerOption
     maxLogs: flags.maxLogs ?? SERVER_DEFAULTS.maxLogs,
     maxRuns: flags.maxRuns ?? SERVER_DEFAULTS.maxRuns,
     shutdownTimeoutMs: flags.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs,
+    maxConcurrentRuns: flags.maxConcurrentRuns ?? SERVER_DEFAULTS.maxConcurrentRuns,
   };
 }
 
@@ -134,6 +140,19 @@ export function parsePositiveInteger(text: string, source: string): number {
   const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
   if (!(Number.isSafeInteger(value) && value >= 1)) {
     throw new RangeError(`Cannot use ${source} "${text}": give a whole number of at least 1`);
+  }
+  return value;
+}
+
+/**
+ * Reads a whole number of at least 0 (such as `--max-concurrent-runs`, where 0 means no limit).
+ *
+ * @throws {RangeError} `Cannot use --max-concurrent-runs "-1": give a whole number of at least 0`
+ */
+export function parseNonNegativeInteger(text: string, source: string): number {
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`Cannot use ${source} "${text}": give a whole number of at least 0`);
   }
   return value;
 }

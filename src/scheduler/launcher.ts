@@ -45,6 +45,12 @@ export interface LauncherDeps {
   log?: (line: string) => void;
   /** Grace period before a stopped container is killed, in seconds. @default {10} */
   stopGraceSeconds?: number;
+  /**
+   * How many runs may use the engine at once; later ones wait their turn (their record says
+   * `running` from the instant on, and `StartedAt` when they get their turn). 0: no limit.
+   * @default {0}
+   */
+  maxConcurrentRuns?: number;
 }
 
 /** Why a manual run could not be started. */
@@ -85,6 +91,10 @@ export class Launcher {
   #queue: { name: string; instant: Date; trigger: RunTrigger }[] = [];
   #flushQueued = false;
   #flights = new Map<string, Flight>();
+  #byName = new Map<string, Set<Flight>>();
+  #maxConcurrent: number;
+  #active = 0;
+  #waiting: (() => void)[] = [];
 
   /** Makes a launcher; nothing runs until {@linkcode Launcher.due} or {@linkcode Launcher.trigger}. */
   constructor(deps: LauncherDeps) {
@@ -95,6 +105,7 @@ export class Launcher {
     // deno-lint-ignore no-console
     this.#log = deps.log ?? ((line) => console.error(line));
     this.#grace = deps.stopGraceSeconds ?? 10;
+    this.#maxConcurrent = deps.maxConcurrentRuns ?? 0;
   }
 
   /** Whether run `id` is in flight in this process. */
@@ -104,10 +115,7 @@ export class Launcher {
 
   /** How many runs are in flight (for `name`, or in all). */
   running(name?: string): number {
-    if (name === undefined) return this.#flights.size;
-    let count = 0;
-    for (const flight of this.#flights.values()) if (flight.name === name) count++;
-    return count;
+    return name === undefined ? this.#flights.size : this.#byName.get(name)?.size ?? 0;
   }
 
   /**
@@ -186,7 +194,8 @@ export class Launcher {
   }
 
   #flightsOf(name: string): Flight[] {
-    return [...this.#flights.values()].filter((flight) => flight.name === name);
+    const flights = this.#byName.get(name);
+    return flights ? [...flights] : [];
   }
 
   #flush(): void {
@@ -274,11 +283,18 @@ export class Launcher {
     const controller = new AbortController();
     const flight: Flight = { id, name, controller, done: Promise.resolve() };
     this.#flights.set(id, flight);
+    let named = this.#byName.get(name);
+    if (!named) this.#byName.set(name, named = new Set());
+    named.add(flight);
     flight.done = body(controller.signal)
       .catch((error) =>
         this.#log(`docket: Cannot finish run ${id} of ${name}: ${messageOf(error)}`)
       )
-      .finally(() => this.#flights.delete(id));
+      .finally(() => {
+        this.#flights.delete(id);
+        named.delete(flight);
+        if (named.size === 0 && this.#byName.get(name) === named) this.#byName.delete(name);
+      });
   }
 
   async #execute(start: Start, signal: AbortSignal, replaced: Flight[]): Promise<void> {
@@ -292,6 +308,54 @@ export class Launcher {
       old.controller.abort(new Error(`Cannot finish the run: replaced by run ${id}`));
     }
     await Promise.all(replaced.map((old) => old.done));
+    const release = await this.#turn(signal, id);
+    try {
+      await this.#runOnce(start, signal);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Waits for a free slot under `maxConcurrentRuns`; returns the function that frees it. A run
+   * cancelled while waiting goes on at once (it ends straight away, without the engine).
+   */
+  async #turn(signal: AbortSignal, id: string): Promise<() => void> {
+    if (this.#maxConcurrent <= 0) return () => {};
+    if (this.#active >= this.#maxConcurrent) {
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          signal.removeEventListener("abort", cancel);
+          resolve();
+        };
+        const cancel = () => {
+          this.#waiting = this.#waiting.filter((waiter) => waiter !== go);
+          resolve();
+        };
+        this.#waiting.push(go);
+        signal.addEventListener("abort", cancel, { once: true });
+      });
+      if (signal.aborted) return () => {};
+      this.#allocations.store.updateRun(id, {
+        StartedAt: new Date(this.#clock.now()).toISOString(),
+      });
+    }
+    this.#active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#active--;
+      this.#waiting.shift()?.();
+    };
+  }
+
+  async #runOnce(start: Start, signal: AbortSignal): Promise<void> {
+    const { live, id } = start;
+    const name = live.spec.Name;
+    const store = this.#allocations.store;
+    const now = () => new Date(this.#clock.now());
+    const note = (at: Date, text: string) => store.appendLog(name, live.id, logEntry(at, text));
 
     const spec = live.spec;
     const request: RunRequest = {

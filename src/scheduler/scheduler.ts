@@ -163,6 +163,7 @@ export class Scheduler {
     this.#timer = undefined;
     this.#timerAt = Infinity;
     const now = this.#clock.now();
+    const fired: [Job, string, number][] = [];
     for (;;) {
       const top = this.#peekLive();
       if (!top || top.at > now) break;
@@ -170,14 +171,25 @@ export class Scheduler {
       const job = this.#jobs.get(top.name) as Job;
       job.entry = undefined;
       job.lastFired = top.at;
-      this.#advance(job, top.name, top.at, now);
+      fired.push([job, top.name, top.at]);
       try {
         this.#onDue(top.name, new Date(top.at));
       } catch {
         // A due handler must not throw; if it does, the scheduler carries on.
       }
     }
-    this.#arm();
+    if (fired.length === 0) return this.#arm();
+    // Every due instant is handed over before any next instant is computed (that takes tens of
+    // microseconds each), and in a later task, so the due handlers' own work goes first.
+    this.#clock.setTimer(() => {
+      for (const [job, name, firedAt] of fired) {
+        // A job replaced or deleted meanwhile was rescheduled (or dropped) by set() or delete().
+        if (this.#jobs.get(name) === job && job.entry === undefined) {
+          this.#advance(job, name, firedAt, now);
+        }
+      }
+      this.#arm();
+    }, 0);
   }
 
   /** Queues the instant after `firedAt`, skipping (and reporting) instants that are already past. */

@@ -40,6 +40,8 @@ export interface TestApiOptions {
   store?: AllocationStore;
   /** The container runner. @default {a fake that succeeds at once with output "ok\n"} */
   run?: RunFunction;
+  /** The launcher's limit of runs at once. @default {0} (none) */
+  maxConcurrentRuns?: number;
 }
 
 /** A fake runner result: exit 0 with `output`. */
@@ -108,6 +110,7 @@ export function testApi(options: TestApiOptions | string = {}): TestApi {
     docker: {} as never,
     run,
     log: (line) => logs.push(line),
+    maxConcurrentRuns: opts.maxConcurrentRuns ?? 0,
   });
   const handler = createHandler({
     allocations,

@@ -38,6 +38,7 @@ Deno.test("docket COMMAND --help describes its options", async () => {
       "--store <path>",
       "--max-logs <n>",
       "--max-runs <n>",
+      "--max-concurrent-runs <n>",
       "--shutdown-timeout <duration>",
       "Security:",
     ],

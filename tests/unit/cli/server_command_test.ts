@@ -14,7 +14,7 @@ async function serve(args: string[], options: DocketOptions = {}) {
   return { ...run, started };
 }
 
-const defaults = { maxLogs: 100, maxRuns: 100, shutdownTimeoutMs: 30_000 };
+const defaults = { maxLogs: 100, maxRuns: 100, shutdownTimeoutMs: 30_000, maxConcurrentRuns: 100 };
 
 Deno.test("docket server defaults to 127.0.0.1:3000, ./docket.db and 100 logs and runs", async () => {
   const run = await serve([]);
@@ -55,6 +55,8 @@ Deno.test("docket server flags win over the environment", async () => {
       "8",
       "--shutdown-timeout",
       "2m",
+      "--max-concurrent-runs",
+      "0",
     ],
     { env: { PORT: "8080", HOST: "0.0.0.0", DOCKET_STORE: "x.db" } },
   );
@@ -66,6 +68,7 @@ Deno.test("docket server flags win over the environment", async () => {
     maxLogs: 7,
     maxRuns: 8,
     shutdownTimeoutMs: 120_000,
+    maxConcurrentRuns: 0,
   }]);
 });
 
@@ -80,6 +83,11 @@ Deno.test("docket server refuses bad values with a clear error and exit 1", asyn
     [[], { PORT: "-1" }, 'Cannot use PORT "-1": a port is a whole number from 0 to 65535'],
     [["--store", ""], {}, 'Cannot use store "": give a file path such as docket.db, or memory'],
     [["--max-runs", "0"], {}, 'Cannot use --max-runs "0": give a whole number of at least 1'],
+    [
+      ["--max-concurrent-runs", "-1"],
+      {},
+      'Cannot use --max-concurrent-runs "-1": give a whole number of at least 0',
+    ],
     [
       ["--shutdown-timeout", "soon"],
       {},

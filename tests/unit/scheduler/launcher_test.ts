@@ -153,13 +153,15 @@ Deno.test("Launcher records instants the scheduler skipped as missed", async () 
   api.scheduler.start();
   await api.clock.advance(0);
   await api.launcher.drain(1000);
-  const runs = api.store.listRuns("foo").reverse();
+  const runs = api.store.listRuns("foo").sort((a, b) =>
+    a.ScheduledAt!.localeCompare(b.ScheduledAt!)
+  );
   assert.deepEqual(runs.map((r) => [r.ScheduledAt?.slice(11, 19), r.Status]), [
+    ["10:21:00", "succeeded"],
     ["10:21:10", "missed"],
     ["10:21:20", "missed"],
-    ["10:21:00", "succeeded"],
   ]);
-  assert.equal(runs[0]!.Error, "docket fell behind");
+  assert.equal(runs[1]!.Error, "docket fell behind");
   api.scheduler.stop();
 });
 
@@ -235,4 +237,35 @@ Deno.test("POST /:name/suspend stops scheduling without deleting; /resume schedu
   assert.equal((await api.call("POST", "/nope/suspend")).status, 404);
   await api.launcher.drain(1000);
   api.scheduler.stop();
+});
+
+Deno.test("maxConcurrentRuns: later runs wait their turn, and get StartedAt when they start", async () => {
+  const { held, run } = heldRunner();
+  const api = testApi({ run, maxConcurrentRuns: 2 });
+  for (const name of ["a", "b", "c", "d"]) {
+    await api.call("POST", "/", fooSpec({ Name: name, Cron: "0 0 1 1 * 2099" }));
+  }
+  const ids: string[] = [];
+  for (const name of ["a", "b", "c", "d"]) {
+    ids.push((await (await api.call("POST", `/${name}/run`)).json()).Id);
+  }
+  await settle(10);
+  assert.deepEqual(held.map((h) => h.request.allocation), ["a", "b"]);
+  assert.equal(api.launcher.running(), 4);
+  assert.equal(api.store.getRun("c", ids[2]!)?.Status, "running");
+  await api.clock.advance(5000);
+  held[0]!.finish();
+  await settle(10);
+  assert.deepEqual(held.map((h) => h.request.allocation), ["a", "b", "c"]);
+  const c = api.store.getRun("c", ids[2]!)!;
+  assert.equal(
+    Date.parse(c.StartedAt!) - Date.parse(api.store.getRun("b", ids[1]!)!.StartedAt!),
+    5000,
+  );
+  held[1]!.finish();
+  held[2]!.finish();
+  await settle(10);
+  held[3]!.finish();
+  assert.equal(await api.launcher.drain(1000), true);
+  assert.ok(ids.every((id, i) => api.store.getRun("abcd"[i]!, id)?.Status === "succeeded"));
 });

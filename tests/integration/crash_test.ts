@@ -7,26 +7,7 @@ import assert from "node:assert/strict";
 import { DOWN_REASON } from "../../src/scheduler/recovery.ts";
 import { dockerTest, listLabelled, removeLabelled } from "../support/engine.ts";
 import { eventually, startServerProcess } from "../support/server_process.ts";
-
-const FAR_FUTURE = "0 0 1 1 * 2099";
-
-function allocation(name: string, cron: string, cmd: string, extra: Record<string, unknown> = {}) {
-  const { HostConfig, ...rest } = extra as { HostConfig?: Record<string, unknown> };
-  return {
-    Name: name,
-    Cron: cron,
-    PullPolicy: "Never",
-    Container: {
-      Config: { Image: "busybox:latest", Cmd: ["sh", "-c", cmd] },
-      HostConfig: { AutoRemove: true, ...HostConfig },
-    },
-    ...rest,
-  };
-}
-
-function uniqueName(prefix: string): string {
-  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-}
+import { allocation, FAR_FUTURE, uniqueName } from "../support/allocations.ts";
 
 dockerTest(
   "kill -9 during a run: the next start adopts the container and records its exit and output",

@@ -5,32 +5,11 @@
 import assert from "node:assert/strict";
 import { dockerTest, listLabelled, removeLabelled } from "../support/engine.ts";
 import { eventually, type ServerProcess, startServerProcess } from "../support/server_process.ts";
+import { allocation, create, FAR_FUTURE, uniqueName } from "../support/allocations.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const FAR_FUTURE = "0 0 1 1 * 2099";
 const EVERY_SECOND = "* * * * * * *";
 const NO_ENGINE = "unix:///nonexistent/docker.sock";
-
-function uniqueName(prefix: string): string {
-  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-}
-
-function allocation(name: string, cron: string, cmd: string): Record<string, unknown> {
-  return {
-    Name: name,
-    Cron: cron,
-    PullPolicy: "Never",
-    Container: {
-      Config: { Image: "busybox:latest", Cmd: ["sh", "-c", cmd] },
-      HostConfig: { AutoRemove: true },
-    },
-  };
-}
-
-async function create(server: ServerProcess, spec: Record<string, unknown>): Promise<void> {
-  const { status, body } = await server.json("POST", "/", spec);
-  assert.equal(status, 201, JSON.stringify(body));
-}
 
 /** `docket server …` that is expected to exit on its own. */
 async function serverExits(

@@ -6,6 +6,7 @@
  */
 import type { ServerOptions } from "./cli/server_options.ts";
 import { DockerClient } from "./docker/client.ts";
+import { describeEndpoint } from "./docker/endpoint.ts";
 import { createHandler } from "./http/handler.ts";
 import { serveApi } from "./http/serve.ts";
 import { Allocations } from "./scheduler/allocations.ts";
@@ -119,7 +120,7 @@ export async function runServer(options: ServerOptions, deps: ServerDeps = {}): 
   const reconcile = async (): Promise<void> => {
     try {
       const version = await docker.apiVersion();
-      log(`docket: Docker engine at ${describe(docker)} speaks API ${version}`);
+      log(`docket: Docker engine at ${describeEndpoint(docker.endpoint)} speaks API ${version}`);
       const report = await reconcileRuns(recovery, leftRunning);
       const total = report.adopted + report.collected + report.failed + report.removed;
       if (total > 0) {
@@ -131,7 +132,9 @@ export async function runServer(options: ServerOptions, deps: ServerDeps = {}): 
       }
     } catch (error) {
       log(
-        `docket: Cannot reach the Docker engine at ${describe(docker)}: ${messageOf(error)}; ` +
+        `docket: Cannot reach the Docker engine at ${describeEndpoint(docker.endpoint)}: ${
+          messageOf(error)
+        }; ` +
           `runs record this error until it answers (retrying reconciliation in ${
             RECONCILE_RETRY_MS / 1000
           }s)`,
@@ -170,13 +173,6 @@ export async function runServer(options: ServerOptions, deps: ServerDeps = {}): 
   }
   store.close();
   docker.close();
-}
-
-function describe(docker: DockerClient): string {
-  const endpoint = docker.endpoint;
-  return endpoint.kind === "unix"
-    ? `unix://${endpoint.socketPath}`
-    : `tcp://${endpoint.hostname}:${endpoint.port}`;
 }
 
 function messageOf(error: unknown): string {

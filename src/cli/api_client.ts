@@ -9,6 +9,7 @@ import type { AllocationView } from "../http/allocation_view.ts";
 import type { AllocationSpec, FieldErrors } from "../spec/allocation.ts";
 import { summarizeFieldErrors } from "../spec/allocation.ts";
 import type { RunRecord, RunSummary } from "../store/run_record.ts";
+import { isJsonObject } from "../spec/canonical_keys.ts";
 
 /** Where the CLI looks for docket when neither `--host` nor `DOCKET_HOST` says. */
 export const DEFAULT_HOST = "http://localhost:3000";
@@ -153,7 +154,7 @@ export class ApiClient {
   async get(name: string): Promise<AllocationView> {
     const url = this.urlOf(checkName(name, "get"));
     const answer = await this.#send("GET", url);
-    if (!isObject(answer)) throw this.#badAnswer("GET", url, "expected an allocation");
+    if (!isJsonObject(answer)) throw this.#badAnswer("GET", url, "expected an allocation");
     return answer as unknown as AllocationView;
   }
 
@@ -161,7 +162,7 @@ export class ApiClient {
   async put(spec: AllocationSpec): Promise<PutResult> {
     const url = this.urlOf();
     const answer = await this.#send("POST", url, { body: JSON.stringify(spec) });
-    if (!isObject(answer) || typeof answer.created !== "boolean") {
+    if (!isJsonObject(answer) || typeof answer.created !== "boolean") {
       throw this.#badAnswer("POST", url, 'expected {"created": true or false}');
     }
     return { created: answer.created };
@@ -208,7 +209,9 @@ export class ApiClient {
     const answer = await this.#send("GET", url, {
       timeoutMs: this.#timeoutMs + (waitMs ?? 0),
     });
-    if (!isObject(answer) || typeof answer.Id !== "string" || typeof answer.Status !== "string") {
+    if (
+      !isJsonObject(answer) || typeof answer.Id !== "string" || typeof answer.Status !== "string"
+    ) {
       throw this.#badAnswer("GET", url, "expected a run record");
     }
     const record = answer as unknown as RunRecord;
@@ -219,7 +222,7 @@ export class ApiClient {
   async trigger(name: string): Promise<string> {
     const url = `${this.urlOf(checkName(name, "run"))}/run`;
     const answer = await this.#send("POST", url);
-    if (!isObject(answer) || typeof answer.Id !== "string" || answer.Id === "") {
+    if (!isJsonObject(answer) || typeof answer.Id !== "string" || answer.Id === "") {
       throw this.#badAnswer("POST", url, 'expected {"Id": "<run id>"}');
     }
     return answer.Id;
@@ -238,7 +241,7 @@ export class ApiClient {
   async #control(name: string, verb: "suspend" | "resume"): Promise<AllocationView> {
     const url = `${this.urlOf(checkName(name, verb))}/${verb}`;
     const answer = await this.#send("POST", url);
-    if (!isObject(answer)) throw this.#badAnswer("POST", url, "expected an allocation");
+    if (!isJsonObject(answer)) throw this.#badAnswer("POST", url, "expected an allocation");
     return answer as unknown as AllocationView;
   }
 
@@ -303,11 +306,11 @@ function httpError(
   data: unknown,
   text: string,
 ): ApiError {
-  const serverMessage = isObject(data) && typeof data.error === "string" && data.error !== ""
+  const serverMessage = isJsonObject(data) && typeof data.error === "string" && data.error !== ""
     ? data.error
     : undefined;
   const fields: FieldErrors = {};
-  if (isObject(data) && isObject(data.fields)) {
+  if (isJsonObject(data) && isJsonObject(data.fields)) {
     for (const [path, message] of Object.entries(data.fields)) {
       fields[path] = typeof message === "string" ? message : JSON.stringify(message);
     }
@@ -362,8 +365,4 @@ function formatWait(ms: number): string {
 
 function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

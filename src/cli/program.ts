@@ -16,6 +16,7 @@ import { addRunCommands } from "./run_commands.ts";
 import { parseDuration } from "../spec/duration.ts";
 import {
   type Env,
+  nonEmpty,
   parseHostname,
   parseNonNegativeInteger,
   parsePort,
@@ -326,8 +327,4 @@ function parseShutdownTimeout(value: string): number {
       `Cannot use --shutdown-timeout "${value}": give a duration such as 30s or 2m`,
     );
   }
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === "" ? undefined : value;
 }

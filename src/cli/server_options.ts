@@ -157,6 +157,7 @@ export function parseNonNegativeInteger(text: string, source: string): number {
   return value;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+/** `value`, or undefined when it is unset or blank (an empty variable counts as unset). */
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }

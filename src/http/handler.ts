@@ -79,7 +79,7 @@ export function createHandler(deps: HandlerDeps): Handler {
       store.lastRun(allocation.spec.Name),
     );
   const suspend = (suspended: boolean) => (_request: Request, params: Params) => {
-    const allocation = allocations.suspend(found(params).spec.Name, suspended);
+    const allocation = allocations.suspend(params.name as string, suspended);
     if (!allocation) {
       throw new HttpError(404, `Cannot find allocation "${params.name}": no such name`);
     }

@@ -14,6 +14,7 @@ import { OutputTail } from "./output_tail.ts";
 import { readOutput } from "./read_output.ts";
 import type { RunEvent } from "./run_events.ts";
 import type { ContainerSpec, PullPolicy } from "../spec/allocation.ts";
+import { isJsonObject } from "../spec/canonical_keys.ts";
 import { formatDuration } from "../spec/duration.ts";
 
 /** The label carrying the allocation name. */
@@ -91,7 +92,7 @@ export function buildCreateBody(
   request: Pick<RunRequest, "allocation" | "runId" | "container">,
 ): ContainerCreateBody {
   const { Config, HostConfig, NetworkingConfig } = request.container;
-  const userLabels = isRecord(Config.Labels) ? Config.Labels as Record<string, string> : {};
+  const userLabels = isJsonObject(Config.Labels) ? Config.Labels as Record<string, string> : {};
   const body: ContainerCreateBody = {
     ...Config,
     Image: Config.Image,
@@ -100,10 +101,6 @@ export function buildCreateBody(
   };
   if (NetworkingConfig !== undefined) body.NetworkingConfig = NetworkingConfig;
   return body;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function messageOf(error: unknown): string {

@@ -156,7 +156,7 @@ export class Launcher {
   trigger(name: string): string {
     const live = this.#allocations.live(name);
     if (!live) throw new LaunchError(404, `Cannot run allocation "${name}": no such name`);
-    const busy = this.#flightsOf(name)[0];
+    const busy = this.#firstFlight(name);
     if (busy && live.spec.ConcurrencyPolicy === "Forbid") {
       throw new LaunchError(
         409,
@@ -193,6 +193,10 @@ export class Launcher {
     return await within(all.then(() => {}), ms);
   }
 
+  #firstFlight(name: string): Flight | undefined {
+    return this.#byName.get(name)?.values().next().value;
+  }
+
   #flightsOf(name: string): Flight[] {
     const flights = this.#byName.get(name);
     return flights ? [...flights] : [];
@@ -211,7 +215,7 @@ export class Launcher {
           const live = this.#allocations.live(name);
           if (!live) continue;
           const scheduledAt = instant.toISOString();
-          const busy = this.#flightsOf(name)[0];
+          const busy = this.#firstFlight(name);
           const run: NewRun = {
             Id: newRunId(now),
             Allocation: name,
